@@ -1,0 +1,1 @@
+"""OpenPaws: one pet-data store, four public API dialects."""

@@ -1,0 +1,274 @@
+"""Deterministic, realistic demo data: organizations at real US ZIP codes and their animals.
+
+The same ``seed`` and counts always give the same rows, so benchmarks and tests can rely on
+them. Timestamps are spread over the two years before ``EPOCH``, not before "now".
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from openpaws.domain import geo, listing, taxonomy
+from openpaws.domain.vocab import WEEKDAYS, Age, Coat, Health, OrganizationKind, Sex, Size, StatusClass
+from openpaws.storage import writes
+from openpaws.storage.database import Database
+
+EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
+ANIMALS_PER_ORGANIZATION = 200
+BATCH = 5_000
+PHOTO_HOST = "https://photos.openpaws.example.org"
+
+# Share of each type among demo animals (percent).
+TYPE_WEIGHTS = {
+    "dog": 45, "cat": 35, "rabbit": 5, "small-furry": 5,
+    "horse": 2, "bird": 4, "scales-fins-other": 2, "barnyard": 2,
+}
+STATUS_WEIGHTS = {
+    StatusClass.AVAILABLE: 80, StatusClass.ADOPTED: 8, StatusClass.FOUND: 3,
+    StatusClass.PENDING: 5, StatusClass.HOLD: 4,
+}
+NAMES = (
+    "Max Bella Luna Charlie Lucy Cooper Daisy Milo Bailey Sadie Rocky Molly Buddy Stella Tucker "
+    "Zoe Bear Lola Duke Penny Oliver Chloe Jack Sophie Bentley Ruby Leo Rosie Toby Gracie Winston "
+    "Lily Teddy Nala Murphy Pepper Louie Willow Gus Maggie Ollie Coco Jasper Ginger Zeus Piper Finn "
+    "Roxy Oscar Mia Hank Hazel Bruno Ellie Apollo Riley Ziggy Honey Ranger Abby Alfredo Frederick "
+    "Freddie Winnie Biscuit Marley Shadow Smokey Mocha Pumpkin Cinnamon Nutmeg Pickles Waffles "
+    "Noodle Peanut Sprout Clover Juniper Maple Aspen Willow Sierra Dakota Phoenix Orion Atlas "
+    "Cleo Athena Minerva Hermes Loki Thor Freya Odin Merlin Gandalf Frodo Bilbo Samwise Pippin "
+    "Mabel Otis Archie Harvey Walter Franklin Theodore Eleanor Beatrice Josephine Matilda "
+    "Tinkerbell Sparky Blaze Rusty Copper Ember Storm Misty Sunny Skye Raven Onyx Jet Pebbles "
+    "Boomer Scout Rebel Bandit Diesel Tank Moose Bruiser Tiny Peewee Button Bean Mochi Sushi "
+    "Wasabi Tofu Miso Ramen Dumpling Taco Nacho Churro Burrito Salsa Pesto Olive Basil Sage "
+    "Thyme Rosemary Parsley Fennel Poppy Violet Iris Daisy Tulip Lilac Magnolia Azalea Dahlia"
+).split()
+TAGS = (
+    "Cute Intelligent Playful Happy Affectionate Gentle Loyal Friendly Quiet Curious Energetic "
+    "Calm Smart Funny Dignified Independent Brave Goofy Cuddly Sweet"
+).split()
+TEMPERAMENTS = ("affectionate", "cuddly", "curious", "docile", "energetic", "gentle",
+                "independent", "loyal", "playful", "quiet", "shy", "smart", "social")
+SPECIAL_NEEDS = ("Needs daily medication", "Partially blind", "Deaf", "Three legs",
+                 "Special diet", "Diabetic, needs insulin twice a day")
+STREETS = ("Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Park Rd", "Elm St", "Washington Blvd",
+           "Lake Shore Dr", "Hillcrest Rd", "Sunset Ave", "River Rd", "Mill St")
+ORG_PATTERNS = {
+    OrganizationKind.SHELTER: ("{city} Animal Shelter", "{city} Humane Society",
+                               "{county} Animal Services", "SPCA of {city}"),
+    OrganizationKind.RESCUE: ("Happy Tails Rescue of {city}", "{city} Paws Rescue",
+                              "Second Chance Pets {city}", "{county} Pet Rescue League"),
+    OrganizationKind.CLINIC: ("{city} Veterinary Clinic", "{city} Animal Hospital"),
+    OrganizationKind.GROOMER: ("{city} Pet Grooming",),
+    OrganizationKind.SHOP: ("{city} Pet Supply",),
+}
+KIND_WEIGHTS = {OrganizationKind.SHELTER: 45, OrganizationKind.RESCUE: 45,
+                OrganizationKind.CLINIC: 6, OrganizationKind.GROOMER: 2, OrganizationKind.SHOP: 2}
+HOURS = ("9:00 AM - 5:00 PM", "10:00 AM - 6:00 PM", "11:00 AM - 4:00 PM", "12:00 PM - 7:00 PM")
+
+
+def _weighted(rng: random.Random, weights: dict[Any, int]) -> Any:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def _photos(kind: str, ident: int, count: int) -> list[dict[str, str]]:
+    photos = []
+    for n in range(1, count + 1):
+        full = f"{PHOTO_HOST}/{kind}/{ident}/{n}/?bust=1546042081"
+        photos.append(
+            {"full": full, "small": f"{full}&width=100", "medium": f"{full}&width=300",
+             "large": f"{full}&width=600"}
+        )
+    return photos
+
+
+def _zip_places(rng: random.Random, count: int) -> list[geo.Place]:
+    import zipcodes
+
+    candidates = [z["zip_code"] for z in zipcodes.list_all()
+                  if z["zip_code_type"] == "STANDARD" and z["active"] and z["lat"]]
+    chosen = rng.sample(candidates, min(count, len(candidates)))
+    return [p for z in chosen if (p := geo.place_for_zip(z)) is not None]
+
+
+def organization_rows(rng: random.Random, count: int, now: datetime) -> list[dict[str, Any]]:
+    rows = []
+    used_codes: set[str] = set()
+    for index, place in enumerate(_zip_places(rng, count), start=1):
+        kind = OrganizationKind.SHELTER if index == 1 else _weighted(rng, KIND_WEIGHTS)
+        name = rng.choice(ORG_PATTERNS[kind]).format(city=place.city, county=place.city)
+        code = f"{place.state}{index}"
+        while code in used_codes:
+            code += "A"
+        used_codes.add(code)
+        domain = _slug(name)[:40] + ".example.org"
+        open_days = rng.randint(4, 7)
+        rows.append({
+            "id": index,
+            "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "code": code,
+            "kind": kind.value,
+            "name": name,
+            "email": f"adopt@{domain}",
+            "phone": f"({rng.randint(201, 989)}) 555-{rng.randint(100, 199):04d}",
+            "address1": f"{rng.randint(10, 9999)} {rng.choice(STREETS)}",
+            "address2": rng.choice((None, None, f"Suite {rng.randint(1, 300)}")),
+            "city": place.city,
+            "state": place.state,
+            "postcode": place.postcode,
+            "country": "US",
+            "latitude": place.point.latitude,
+            "longitude": place.point.longitude,
+            "website": f"https://{domain}",
+            "mission_statement": f"{name} finds loving homes for the animals of {place.city}.",
+            "adoption_policy": "Adopters must be 21 or older and complete an application.",
+            "adoption_url": f"https://{domain}/adopt",
+            "hours": {day: (rng.choice(HOURS) if i < open_days else None)
+                      for i, day in enumerate(WEEKDAYS)},
+            "social_media": {"facebook": f"https://facebook.com/{_slug(name)}", "twitter": None,
+                             "youtube": None, "instagram": f"https://instagram.com/{_slug(name)}",
+                             "pinterest": None},
+            "photos": _photos("organizations", index, 1),
+            "created_at": now - timedelta(days=900),
+            "updated_at": now - timedelta(days=rng.randint(0, 300)),
+        })
+    return rows
+
+
+@dataclass
+class AnimalFactory:
+    rng: random.Random
+    listing_orgs: list[int]
+    now: datetime
+
+    def row(self, animal_id: int) -> dict[str, Any]:
+        rng = self.rng
+        animal_type = taxonomy.type_by_slug(_weighted(rng, TYPE_WEIGHTS))
+        breed = rng.choice(animal_type.breeds)
+        mixed = rng.random() < 0.3
+        secondary = rng.choice(animal_type.breeds).name if mixed and rng.random() < 0.7 else None
+        colors = rng.sample(animal_type.colors, k=min(len(animal_type.colors), rng.randint(1, 3)))
+        coats = [c for c in Coat if c.value.capitalize() in animal_type.coats]
+        status = _weighted(rng, STATUS_WEIGHTS)
+        show_public = rng.random() < 0.97
+        org_id = rng.choice(self.listing_orgs)
+        published = self.now - timedelta(seconds=rng.randint(0, 730 * 86_400))
+        name = rng.choice(NAMES)
+        if rng.random() < 0.3:
+            name = f"{name} {rng.choice(NAMES)}"
+        is_dog, is_cat = animal_type.slug == "dog", animal_type.slug == "cat"
+        return {
+            "id": animal_id,
+            "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+            "organization_id": org_id,
+            "owner_person_id": None,
+            "organization_animal_id": f"A{animal_id:07d}" if rng.random() < 0.8 else None,
+            "type": animal_type.slug,
+            "species": breed.species,
+            "breed_primary": breed.name,
+            "breed_secondary": secondary,
+            "breed_mixed": mixed,
+            "breed_unknown": False,
+            "color_primary": colors[0],
+            "color_secondary": colors[1] if len(colors) > 1 else None,
+            "color_tertiary": colors[2] if len(colors) > 2 else None,
+            "age": rng.choice(list(Age)).value,
+            "birth_date": None,
+            "age_years": None,
+            "age_months": None,
+            "sex": rng.choices(list(Sex), weights=(48, 48, 4))[0].value,
+            "size": rng.choice(list(Size)).value,
+            "coat": rng.choice(coats).value if coats else None,
+            "tail": None,
+            "weight_value": round(rng.uniform(0.5, 60), 1) if is_dog or is_cat else None,
+            "weight_unit": "lb" if is_dog or is_cat else None,
+            "spayed_neutered": rng.random() < 0.7,
+            "house_trained": rng.random() < 0.6 if is_dog or is_cat else None,
+            "declawed": (rng.random() < 0.1) if is_cat else None,
+            "shots_current": rng.random() < 0.8,
+            "special_needs": [rng.choice(SPECIAL_NEEDS)] if rng.random() < 0.05 else [],
+            "good_with_children": rng.choice((True, False, None)),
+            "good_with_dogs": rng.choice((True, False, None)),
+            "good_with_cats": rng.choice((True, False, None)),
+            "good_with_other": [],
+            "bad_with_other": [],
+            "temperaments": rng.sample(TEMPERAMENTS, k=rng.randint(0, 3)),
+            "tags": rng.sample(TAGS, k=rng.randint(0, 5)),
+            "name": name,
+            "description": f"{name} is a {breed.name.lower()} looking for a loving home.",
+            "photos": _photos("animals", animal_id, rng.randint(0, 3)),
+            "videos": [],
+            "health": rng.choice(list(Health)).value,
+            "medical_notes": None,
+            "microchip_id": f"985{animal_id:012d}" if rng.random() < 0.5 else None,
+            "adoption_fee": str(rng.choice((0, 50, 75, 100, 150, 250, 300))),
+            "status": status.value,
+            "custom_status_id": None,
+            "status_changed_at": published + timedelta(days=rng.randint(0, 30)),
+            "status_change_notes": None,
+            "show_public": show_public,
+            "public_status": listing.public_status(
+                organization_id=org_id, show_public=show_public, deleted=False,
+                status=status.value, custom_status_public=None,
+            ),
+            "intake_date": (published - timedelta(days=rng.randint(0, 60))).date().isoformat(),
+            "outcome_date": None,
+            "adopted_on": None,
+            "adopted_by_person_id": None,
+            "primary_veterinarian_id": None,
+            "template_id": None,
+            "location_found": None,
+            "reason_for_surrender": None,
+            "custom_field_data": {},
+            "published_at": published,
+            "created_at": published,
+            "updated_at": published,
+            "deleted_at": None,
+        }
+
+
+def _batches(factory: AnimalFactory, start: int, count: int) -> Iterator[list[dict[str, Any]]]:
+    for first in range(start, start + count, BATCH):
+        yield [factory.row(i) for i in range(first, min(start + count, first + BATCH))]
+
+
+class DatabaseNotEmpty(RuntimeError):
+    pass
+
+
+def load(
+    db: Database,
+    animals: int,
+    *,
+    seed: int = 2026,
+    organizations: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int]:
+    """Load demo data into an empty database; returns (organizations, animals)."""
+    rng = random.Random(seed)
+    org_count = organizations or max(8, animals // ANIMALS_PER_ORGANIZATION)
+    with db.transaction() as conn:
+        if writes.row_count(conn, "organizations") or writes.row_count(conn, "animals"):
+            raise DatabaseNotEmpty("the database already holds data")
+        orgs = organization_rows(rng, org_count, EPOCH)
+        writes.insert_organizations(conn, orgs)
+    listing_orgs = [o["id"] for o in orgs if o["kind"] in ("shelter", "rescue")]
+    factory = AnimalFactory(rng, listing_orgs, EPOCH)
+    for batch in _batches(factory, 1, animals):
+        with db.transaction() as conn:
+            writes.insert_animals(conn, batch)
+        if progress:
+            progress(len(batch))
+    return len(orgs), animals
+
+
+def is_empty(db: Database) -> bool:
+    with db.transaction() as conn:
+        return writes.row_count(conn, "organizations") == 0

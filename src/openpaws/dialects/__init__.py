@@ -1,0 +1,1 @@
+"""The public APIs OpenPaws serves, each in its own vocabulary and wire shape."""

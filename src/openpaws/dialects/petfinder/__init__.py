@@ -1,0 +1,1 @@
+"""Petfinder API v2."""

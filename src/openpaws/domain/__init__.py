@@ -1,0 +1,1 @@
+"""The domain core: entities, canonical vocabularies and rules. No HTTP, no SQL."""

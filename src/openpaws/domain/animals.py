@@ -1,0 +1,82 @@
+"""Use cases over animals."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from itertools import groupby
+
+from openpaws.domain.entities import Animal
+from openpaws.domain.errors import NotFound
+from openpaws.domain.nearby import LISTING_KINDS, organizations_near
+from openpaws.domain.search import AnimalFilters, AnimalPage, AnimalSearch, AnimalSort
+from openpaws.storage import animal_queries
+from openpaws.storage.database import Database, Reader
+
+
+def search_animals(db: Database, search: AnimalSearch) -> AnimalPage:
+    """One page of publicly listed animals matching ``search``, with the exact total."""
+    with db.read() as reader:
+        filters = search.filters
+        distances: dict[int, float] = {}
+        if search.near is not None:
+            distances = organizations_near(reader, search.near, LISTING_KINDS)
+            allowed = set(distances)
+            if filters.organization_ids is not None:
+                allowed &= set(filters.organization_ids)
+            filters = replace(filters, organization_ids=tuple(sorted(allowed)))
+        if search.sort in (AnimalSort.NEAREST, AnimalSort.FARTHEST):
+            total, animals = _by_distance(reader, filters, distances, search)
+        else:
+            where = animal_queries.where(reader, filters)
+            total = animal_queries.count(reader, where)
+            animals = []
+            if search.offset < total:
+                animals = animal_queries.page(
+                    reader, where, search.sort.value, search.limit, search.offset
+                )
+    by_animal = {
+        a.id: distances[a.organization.id]
+        for a in animals
+        if a.organization is not None and a.organization.id in distances
+    }
+    return AnimalPage(animals, total, by_animal)
+
+
+def _by_distance(
+    reader: Reader, filters: AnimalFilters, distances: dict[int, float], search: AnimalSearch
+) -> tuple[int, list[Animal]]:
+    """Pages in distance order without sorting every candidate animal.
+
+    An animal's distance is its organization's, so the matching animals are counted per
+    organization, the organizations walked in distance order, and only those that hold the
+    requested page are read. Organizations at the same distance form one group, read in id
+    order, so ties between animals are broken by id.
+    """
+    counts = animal_queries.count_by_organization(reader, animal_queries.where(reader, filters))
+    total = sum(counts.values())
+    descending = search.sort is AnimalSort.FARTHEST
+    ordered = sorted(counts, key=lambda org: distances[org], reverse=descending)
+    start, end = search.offset, search.offset + search.limit
+    position = 0
+    animals: list[Animal] = []
+    for _, group in groupby(ordered, key=lambda org: distances[org]):
+        org_ids = tuple(sorted(group))
+        size = sum(counts[org] for org in org_ids)
+        if position + size > start and position < end:
+            skip = max(0, start - position)
+            take = min(end, position + size) - position - skip
+            where = animal_queries.where(reader, replace(filters, organization_ids=org_ids))
+            animals += animal_queries.page(reader, where, "-id" if descending else "id", take, skip)
+        position += size
+        if position >= end:
+            break
+    return total, animals
+
+
+def get_listed_animal(db: Database, animal_id: int, statuses: tuple[str, ...]) -> Animal:
+    """An animal publicly listed under one of ``statuses``; anything else is not found."""
+    with db.read() as reader:
+        animal = animal_queries.by_id(reader, animal_id)
+    if animal is None or animal.public_status not in statuses:
+        raise NotFound(f"Animal {animal_id} not found")
+    return animal

@@ -1,0 +1,1 @@
+"""Platform services shared by the dialects: credentials, principals, request context."""

@@ -1,0 +1,52 @@
+"""Builds the ASGI app: one database, every dialect mounted at its prefix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar, Request, Response, get
+from litestar.config.cors import CORSConfig
+from litestar.exceptions import HTTPException
+
+from openpaws.config import Settings
+from openpaws.dialects.petfinder import routes as petfinder
+from openpaws.domain import geo
+from openpaws.storage.database import Database
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
+    settings = settings or Settings()
+    database = db or Database(settings.resolved_database_url)
+    petfinder_router = petfinder.build_router(database, settings)
+    dialect_prefixes = [(petfinder_router.path, petfinder_router)]
+
+    def not_found(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+        """Unknown paths and methods under a dialect's prefix get that dialect's error shape."""
+        for prefix, router in dialect_prefixes:
+            if request.url.path.startswith(prefix):
+                handler = router.exception_handlers[Exception]
+                return handler(request, error)  # type: ignore[no-any-return,call-arg,arg-type]
+        status = error.status_code if isinstance(error, HTTPException) else 500
+        return Response({"detail": str(error)}, status_code=status)
+
+    @get(["/healthz"], sync_to_thread=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    def on_shutdown() -> None:
+        if db is None:
+            database.dispose()
+
+    return Litestar(
+        route_handlers=[petfinder_router, healthz],
+        cors_config=CORSConfig(
+            allow_origins=list(settings.cors_allow_origins),
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=[petfinder.TOKEN_HEADER],
+        ),
+        exception_handlers={404: not_found, 405: not_found},
+        on_startup=[geo.warm_up],
+        on_shutdown=[on_shutdown],
+        openapi_config=None,
+    )

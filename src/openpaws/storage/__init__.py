@@ -1,0 +1,1 @@
+"""Storage: tables, engine, transactions and queries. The only package that holds SQL."""

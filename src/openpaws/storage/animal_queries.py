@@ -1,0 +1,146 @@
+"""Queries over publicly listed animals (the search every public API runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpaws.domain.entities import Animal
+from openpaws.domain.search import AnimalFilters
+from openpaws.storage.counts import CountCache
+from openpaws.storage.database import Reader
+from openpaws.storage.records import ANIMAL_SELECT, ORGANIZATION_SELECT, animals_with_organizations
+from openpaws.storage.types import to_micros
+
+_counts = CountCache()
+
+PAGE_SELECT = (
+    f"SELECT {ANIMAL_SELECT}, {ORGANIZATION_SELECT} "
+    "FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id"
+)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A WHERE clause over ``animals a`` with its parameters."""
+
+    sql: str
+    params: dict[str, Any]
+
+    def key(self) -> tuple[str, tuple[tuple[str, Any], ...]]:
+        return self.sql, tuple(sorted(self.params.items()))
+
+
+class _Builder:
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.parts: list[str] = []
+        self.params: dict[str, Any] = {}
+
+    def values(self, name: str, values: Sequence[Any]) -> str:
+        """Bind a list; return ``(:name_0, :name_1, ...)``."""
+        names = [f"{name}_{i}" for i in range(len(values))]
+        self.params.update(zip(names, values, strict=True))
+        return "(" + ", ".join(f":{n}" for n in names) + ")"
+
+    def any_of(self, column: str, name: str, values: Sequence[Any]) -> None:
+        if len(values) == 1:
+            self.parts.append(f"{column} = :{name}")
+            self.params[name] = values[0]
+        elif values:
+            self.parts.append(f"{column} IN {self.values(name, values)}")
+
+    def any_column(self, columns: Sequence[str], name: str, values: Sequence[Any]) -> None:
+        if values:
+            bound = self.values(name, values)
+            self.parts.append("(" + " OR ".join(f"{c} IN {bound}" for c in columns) + ")")
+
+    def flag(self, column: str, value: bool | None) -> None:
+        if value is not None:
+            self.parts.append(f"{column} = {'TRUE' if value else 'FALSE'}")
+
+    def name_contains(self, fragment: str) -> None:
+        escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        self.params["name_pattern"] = f"%{escaped}%"
+        if not self.reader.is_sqlite:
+            self.parts.append("a.name ILIKE :name_pattern ESCAPE '\\'")  # pg_trgm index
+        elif len(fragment) >= 3:
+            self.parts.append(
+                "a.id IN (SELECT rowid FROM animal_name_fts "
+                "WHERE name LIKE :name_pattern ESCAPE '\\')"
+            )
+        else:  # too short for a trigram: LIKE over the candidate rows
+            self.parts.append("a.name LIKE :name_pattern ESCAPE '\\'")
+
+
+def where(reader: Reader, f: AnimalFilters) -> Where:
+    b = _Builder(reader)
+    b.any_of("a.public_status", "status", f.statuses)
+    b.any_of("a.type", "type", f.types)
+    b.any_column(("a.breed_primary", "a.breed_secondary"), "breed", f.breeds)
+    b.any_of("a.size", "size", f.sizes)
+    b.any_of("a.sex", "sex", f.sexes)
+    b.any_of("a.age", "age", f.ages)
+    b.any_of("a.coat", "coat", f.coats)
+    b.any_column(("a.color_primary", "a.color_secondary", "a.color_tertiary"), "color", f.colors)
+    if f.organization_ids is not None:
+        if not f.organization_ids:
+            b.parts.append("1 = 0")
+        b.any_of("a.organization_id", "org", f.organization_ids)
+    b.flag("a.good_with_children", f.good_with_children)
+    b.flag("a.good_with_dogs", f.good_with_dogs)
+    b.flag("a.good_with_cats", f.good_with_cats)
+    b.flag("a.house_trained", f.house_trained)
+    b.flag("a.declawed", f.declawed)
+    if f.special_needs is not None:
+        b.parts.append("a.special_needs " + ("<>" if f.special_needs else "=") + " '[]'")
+    if f.published_before is not None:
+        b.parts.append("a.published_at < :before")
+        b.params["before"] = to_micros(f.published_before)
+    if f.published_after is not None:
+        b.parts.append("a.published_at > :after")
+        b.params["after"] = to_micros(f.published_after)
+    if f.name:
+        b.name_contains(f.name)
+    return Where(" AND ".join(b.parts) or "1 = 1", b.params)
+
+
+def count(reader: Reader, w: Where) -> int:
+    sql = f"SELECT count(*) FROM animals a WHERE {w.sql}"
+    return _counts.get_or_compute(
+        reader, "animals", ("count", w.key()), lambda: int(reader.scalar(sql, w.params))
+    )
+
+
+def count_by_organization(reader: Reader, w: Where) -> dict[int, int]:
+    sql = (
+        f"SELECT a.organization_id, count(*) FROM animals a WHERE {w.sql} "
+        "GROUP BY a.organization_id"
+    )
+    return _counts.get_or_compute(
+        reader,
+        "animals",
+        ("by_org", w.key()),
+        lambda: {org: n for org, n in reader.all(sql, w.params)},
+    )
+
+
+ORDERINGS = {
+    "recent": "a.published_at DESC, a.id DESC",
+    "-recent": "a.published_at ASC, a.id ASC",
+    "id": "a.id ASC",
+    "-id": "a.id DESC",
+    "random": "random()",
+}
+
+
+def page(reader: Reader, w: Where, ordering: str, limit: int, offset: int) -> list[Animal]:
+    sql = f"{PAGE_SELECT} WHERE {w.sql} ORDER BY {ORDERINGS[ordering]} LIMIT :limit OFFSET :offset"
+    rows = reader.all(sql, {**w.params, "limit": limit, "offset": offset})
+    return animals_with_organizations(rows)
+
+
+def by_id(reader: Reader, animal_id: int) -> Animal | None:
+    rows = reader.all(f"{PAGE_SELECT} WHERE a.id = :id", {"id": animal_id})
+    return animals_with_organizations(rows)[0] if rows else None

@@ -1,0 +1,124 @@
+"""Engine, connections and transactions.
+
+Writes go through SQLAlchemy connections inside :meth:`Database.transaction`; hot reads run
+prepared SQL text straight on a pooled DBAPI connection (:meth:`Database.read`), which is what
+keeps a search page close to the cost of the raw driver.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA cache_size=-16000",
+    "PRAGMA temp_store=MEMORY",
+)
+
+_NAMED_PARAM = re.compile(r"(?<![:\w]):(\w+)")
+
+
+@lru_cache(maxsize=1024)
+def to_pyformat(sql: str) -> str:
+    """Rewrite ``:name`` parameters as ``%(name)s`` for drivers that want that style."""
+    return _NAMED_PARAM.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_db_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=8
+        )
+        _configure_sqlite(engine)
+        return engine
+    if parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+
+
+class Database:
+    """One database: its engine, and the helpers every storage module uses."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_db_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        raw = self.engine.raw_connection()
+        try:
+            yield Reader(raw, self.is_sqlite)
+        finally:
+            if not self.is_sqlite:
+                raw.rollback()  # end the implicit read transaction before pooling
+            raw.close()
+
+
+class Reader:
+    """Runs SQL text with ``:name`` parameters on a raw DBAPI connection."""
+
+    def __init__(self, raw: Any, is_sqlite: bool) -> None:
+        self._raw = raw
+        self.is_sqlite = is_sqlite
+
+    def _cursor(self, sql: str, params: Mapping[str, Any]) -> Any:
+        cursor = self._raw.cursor()
+        cursor.execute(sql if self.is_sqlite else to_pyformat(sql), params)
+        return cursor
+
+    def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
+        cursor = self._cursor(sql, params or {})
+        try:
+            return cursor.fetchall()  # type: ignore[no-any-return]
+        finally:
+            cursor.close()
+
+    def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any] | None:
+        cursor = self._cursor(sql, params or {})
+        try:
+            return cursor.fetchone()  # type: ignore[no-any-return]
+        finally:
+            cursor.close()
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        row = self.one(sql, params)
+        return None if row is None else row[0]

@@ -1,0 +1,229 @@
+"""The schema. Migrations in ``migrations/`` create it; nothing calls ``create_all``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from openpaws.storage.types import JSONText, Timestamp
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _address_columns() -> list[Column[str]]:
+    return [
+        Column("address1", String(200)),
+        Column("address2", String(200)),
+        Column("city", String(100)),
+        Column("state", String(50)),
+        Column("postcode", String(20)),
+        Column("country", String(2)),
+    ]
+
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    # The short public code Petfinder calls the organization id ("NJ333"), stored upper-case.
+    Column("code", String(16), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("email", String(200)),
+    Column("phone", String(100)),
+    *_address_columns(),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("website", String(500)),
+    Column("mission_statement", Text),
+    Column("adoption_policy", Text),
+    Column("adoption_url", String(500)),
+    Column("hours", JSONText, nullable=False),  # weekday -> text or null
+    Column("social_media", JSONText, nullable=False),  # network -> url or null
+    Column("photos", JSONText, nullable=False),  # [{full, small?, medium?, large?}]
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Index("ix_organizations_latitude_longitude", "latitude", "longitude"),
+    Index("ix_organizations_state_name", "state", "name"),
+)
+
+custom_statuses = Table(
+    "custom_statuses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("status_class", String(16), nullable=False),
+    Column("is_public", Boolean, nullable=False),
+    Column("is_default", Boolean, nullable=False, server_default=text("false")),
+    UniqueConstraint("organization_id", "label"),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    # Set for the adopters and fosters an organization keeps; null for platform users.
+    Column("organization_id", ForeignKey("organizations.id")),
+    Column("role", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("first_name", String(100)),
+    Column("last_name", String(100)),
+    Column("username", String(100), unique=True),
+    Column("email", String(200)),
+    Column("additional_emails", JSONText, nullable=False),
+    Column("phone", String(100)),
+    Column("additional_phones", JSONText, nullable=False),
+    *_address_columns(),
+    Column("status", String(16), nullable=False),
+    Column("status_change_notes", Text),
+    Column("capacity", Integer),
+    Column("tags", JSONText, nullable=False),
+    Column("custom_field_data", JSONText, nullable=False),
+    Column("last_login_at", Timestamp),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Index("ix_persons_organization_id_role", "organization_id", "role"),
+    Index("ix_persons_email", "email"),
+)
+
+animals = Table(
+    "animals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    # Listed by an organization, owned by a person, or both (a foster's own record).
+    Column("organization_id", ForeignKey("organizations.id")),
+    Column("owner_person_id", ForeignKey("persons.id")),
+    Column("organization_animal_id", String(100)),
+    Column("type", String(32), nullable=False),
+    Column("species", String(64), nullable=False),
+    Column("breed_primary", String(100)),
+    Column("breed_secondary", String(100)),
+    Column("breed_mixed", Boolean, nullable=False),
+    Column("breed_unknown", Boolean, nullable=False),
+    Column("color_primary", String(100)),
+    Column("color_secondary", String(100)),
+    Column("color_tertiary", String(100)),
+    Column("age", String(16), nullable=False),
+    Column("birth_date", String(10)),
+    Column("age_years", Integer),
+    Column("age_months", Integer),
+    Column("sex", String(16), nullable=False),
+    Column("size", String(16), nullable=False),
+    Column("coat", String(16)),
+    Column("tail", String(32)),
+    Column("weight_value", Float),
+    Column("weight_unit", String(8)),
+    Column("spayed_neutered", Boolean),
+    Column("house_trained", Boolean),
+    Column("declawed", Boolean),
+    Column("shots_current", Boolean),
+    Column("special_needs", JSONText, nullable=False),  # notes; "has special needs" = non-empty
+    Column("good_with_children", Boolean),
+    Column("good_with_dogs", Boolean),
+    Column("good_with_cats", Boolean),
+    Column("good_with_other", JSONText, nullable=False),  # other compatibility words
+    Column("bad_with_other", JSONText, nullable=False),
+    Column("temperaments", JSONText, nullable=False),
+    Column("tags", JSONText, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("description", Text),
+    Column("photos", JSONText, nullable=False),
+    Column("videos", JSONText, nullable=False),  # [embed html]
+    Column("health", String(16), nullable=False),
+    Column("medical_notes", Text),
+    Column("microchip_id", String(64)),
+    Column("adoption_fee", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("custom_status_id", ForeignKey("custom_statuses.id")),
+    Column("status_changed_at", Timestamp, nullable=False),
+    Column("status_change_notes", Text),
+    Column("show_public", Boolean, nullable=False),
+    # Maintained search key: the status class while the animal is publicly listed by an
+    # organization (shown, not deleted, its custom status public), else null. See
+    # openpaws.domain.listing.
+    Column("public_status", String(16)),
+    Column("intake_date", String(10)),
+    Column("outcome_date", String(10)),
+    Column("adopted_on", String(10)),
+    Column("adopted_by_person_id", ForeignKey("persons.id")),
+    Column("primary_veterinarian_id", ForeignKey("organizations.id")),
+    Column("template_id", String(36)),
+    Column("location_found", Text),
+    Column("reason_for_surrender", Text),
+    Column("custom_field_data", JSONText, nullable=False),
+    Column("published_at", Timestamp, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Column("deleted_at", Timestamp),
+    UniqueConstraint("organization_id", "organization_animal_id"),
+    Index("ix_animals_public_status_published_at", "public_status", "published_at", "id"),
+    Index(
+        "ix_animals_public_status_type_published_at",
+        "public_status",
+        "type",
+        "published_at",
+        "id",
+    ),
+    Index(
+        "ix_animals_organization_id_public_status_published_at",
+        "organization_id",
+        "public_status",
+        "published_at",
+        "id",
+    ),
+    Index("ix_animals_owner_person_id", "owner_person_id"),
+)
+
+oauth_clients = Table(
+    "oauth_clients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", String(64), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("revoked_at", Timestamp),
+)
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("client_id", ForeignKey("oauth_clients.id"), nullable=False),
+    Column("expires_at", Timestamp, nullable=False),
+    Index("ix_access_tokens_expires_at", "expires_at"),
+)
+
+# One counter per table whose derived data (search totals) is cached; every write bumps it in
+# the same transaction, so a cached total is used only while its counter is unchanged.
+change_counters = Table(
+    "change_counters",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
