@@ -8,12 +8,9 @@ from typing import Any
 
 from openpaws.domain.entities import Animal
 from openpaws.domain.search import AnimalFilters
-from openpaws.storage.counts import CountCache
 from openpaws.storage.database import Reader
 from openpaws.storage.records import ANIMAL_SELECT, ORGANIZATION_SELECT, animals_with_organizations
 from openpaws.storage.types import to_micros
-
-_counts = CountCache()
 
 PAGE_SELECT = (
     f"SELECT {ANIMAL_SELECT}, {ORGANIZATION_SELECT} "
@@ -108,7 +105,7 @@ def where(reader: Reader, f: AnimalFilters) -> Where:
 
 def count(reader: Reader, w: Where) -> int:
     sql = f"SELECT count(*) FROM animals a WHERE {w.sql}"
-    return _counts.get_or_compute(
+    return reader.count_cache.get_or_compute(
         reader, "animals", ("count", w.key()), lambda: int(reader.scalar(sql, w.params))
     )
 
@@ -118,7 +115,7 @@ def count_by_organization(reader: Reader, w: Where) -> dict[int, int]:
         f"SELECT a.organization_id, count(*) FROM animals a WHERE {w.sql} "
         "GROUP BY a.organization_id"
     )
-    return _counts.get_or_compute(
+    return reader.count_cache.get_or_compute(
         reader,
         "animals",
         ("by_org", w.key()),

@@ -11,12 +11,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import Connection, update
 
-from openpaws.storage.database import Reader
 from openpaws.storage.tables import change_counters
+
+if TYPE_CHECKING:
+    from openpaws.storage.database import Reader
 
 T = TypeVar("T")
 

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from openpaws.storage.counts import CountCache
+
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -69,6 +71,7 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.count_cache = CountCache()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -86,7 +89,7 @@ class Database:
     def read(self) -> Iterator[Reader]:
         raw = self.engine.raw_connection()
         try:
-            yield Reader(raw, self.is_sqlite)
+            yield Reader(raw, self.is_sqlite, self.count_cache)
         finally:
             if not self.is_sqlite:
                 raw.rollback()  # end the implicit read transaction before pooling
@@ -96,9 +99,10 @@ class Database:
 class Reader:
     """Runs SQL text with ``:name`` parameters on a raw DBAPI connection."""
 
-    def __init__(self, raw: Any, is_sqlite: bool) -> None:
+    def __init__(self, raw: Any, is_sqlite: bool, count_cache: CountCache) -> None:
         self._raw = raw
         self.is_sqlite = is_sqlite
+        self.count_cache = count_cache
 
     def _cursor(self, sql: str, params: Mapping[str, Any]) -> Any:
         cursor = self._raw.cursor()

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath, RawBody
 
 from openpaws.config import Settings
 from openpaws.dialects.petfinder import mappers, params, problems, vocab, wire
@@ -207,7 +208,7 @@ def build_router(db: Database, settings: Settings) -> Router:
     threaded = {"sync_to_thread": True}
 
     @post(["/oauth2/token", "/oauth2/token/"], status_code=200, **threaded)
-    def token(request: Request[Any, Any, Any], body: bytes) -> Response[bytes]:
+    def token(request: Request[Any, Any, Any], body: RawBody) -> Response[bytes]:
         return api.token(request, body)
 
     @get(["/animals", "/animals/"], **threaded)
@@ -215,7 +216,7 @@ def build_router(db: Database, settings: Settings) -> Router:
         return api.animals(request)
 
     @get(["/animals/{animal_id:str}", "/animals/{animal_id:str}/"], **threaded)
-    def get_animal(request: Request[Any, Any, Any], animal_id: str) -> Response[bytes]:
+    def get_animal(request: Request[Any, Any, Any], animal_id: FromPath[str]) -> Response[bytes]:
         return api.animal(request, animal_id)
 
     @get(["/types", "/types/"], **threaded)
@@ -223,11 +224,11 @@ def build_router(db: Database, settings: Settings) -> Router:
         return api.types(request)
 
     @get(["/types/{type_name:str}", "/types/{type_name:str}/"], **threaded)
-    def get_type(request: Request[Any, Any, Any], type_name: str) -> Response[bytes]:
+    def get_type(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Response[bytes]:
         return api.type(request, type_name)
 
     @get(["/types/{type_name:str}/breeds", "/types/{type_name:str}/breeds/"], **threaded)
-    def list_breeds(request: Request[Any, Any, Any], type_name: str) -> Response[bytes]:
+    def list_breeds(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Response[bytes]:
         return api.breeds(request, type_name)
 
     @get(["/organizations", "/organizations/"], **threaded)
@@ -235,7 +236,7 @@ def build_router(db: Database, settings: Settings) -> Router:
         return api.organizations(request)
 
     @get(["/organizations/{code:str}", "/organizations/{code:str}/"], **threaded)
-    def get_organization(request: Request[Any, Any, Any], code: str) -> Response[bytes]:
+    def get_organization(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[bytes]:
         return api.organization(request, code)
 
     @get("/openapi.yaml", sync_to_thread=False)

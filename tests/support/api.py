@@ -1,0 +1,36 @@
+"""An HTTP client for one dialect that checks every response against its contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from litestar.testing import TestClient
+
+from tests.support.contract import Contract
+
+
+class ContractClient:
+    def __init__(self, client: TestClient[Any], contract: Contract) -> None:
+        self.client = client
+        self.contract = contract
+        self.token: str | None = None
+
+    def request(self, method: str, url: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if auth and self.token and "authorization" not in {k.lower() for k in headers}:
+            headers["Authorization"] = f"Bearer {self.token}"
+        response = self.client.request(method, url, headers=headers, **kwargs)
+        self.contract.check(response)
+        return response
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def json(self, url: str, **kwargs: Any) -> Any:
+        response = self.get(url, **kwargs)
+        assert response.status_code == 200, response.text
+        return response.json()
