@@ -28,8 +28,8 @@ def _database() -> Database:
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
-    db = _database()
-    migrations.upgrade(db)
+    with _database() as db:
+        migrations.upgrade(db)
     console.print(f"Database at the newest schema: {db.engine.url.render_as_string()}")
 
 
@@ -51,19 +51,22 @@ def demo_command(
     animals: int = typer.Option(DEFAULT_DEMO_ANIMALS, help="How many animals to create."),
 ) -> None:
     """Load deterministic demo data into an empty database (migrating it first)."""
-    db = _database()
-    migrations.upgrade(db)
     try:
-        _load_demo(db, animals)
+        with _database() as db:
+            migrations.upgrade(db)
+            _load_demo(db, animals)
     except demo.DatabaseNotEmpty:
         console.print("[red]The database already holds data; demo data goes into an empty one.")
         raise typer.Exit(1) from None
 
 
 @clients.command("create")
-def clients_create(name: str = typer.Option(..., help="A name to recognise the client by.")) -> None:
+def clients_create(
+    name: str = typer.Option(..., help="A name to recognise the client by."),
+) -> None:
     """Create a client; its secret is shown once here and stored only as a hash."""
-    creds = oauth.create_client(_database(), name)
+    with _database() as db:
+        creds = oauth.create_client(db, name)
     console.print(f"client_id:     {creds.client_id}")
     console.print(f"client_secret: {creds.client_secret}")
 
@@ -83,12 +86,11 @@ def serve(
 
     settings = Settings()
     if demo_data:
-        db = _database()
-        migrations.upgrade(db)
-        if demo.is_empty(db):
-            _load_demo(db, DEFAULT_DEMO_ANIMALS)
-        creds = oauth.rotate_or_create_client(db, DEMO_CLIENT_NAME)
-        db.dispose()
+        with _database() as db:
+            migrations.upgrade(db)
+            if demo.is_empty(db):
+                _load_demo(db, DEFAULT_DEMO_ANIMALS)
+            creds = oauth.rotate_or_create_client(db, DEMO_CLIENT_NAME)
         base = f"http://{host}:{port}"
         console.print(f"\nPetfinder API v2: {base}{settings.petfinder_prefix}")
         console.print(f"  contract:       {base}{settings.petfinder_prefix}/openapi.yaml")

@@ -14,7 +14,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from openpaws.domain import geo, listing, taxonomy
-from openpaws.domain.vocab import WEEKDAYS, Age, Coat, Health, OrganizationKind, Sex, Size, StatusClass
+from openpaws.domain.vocab import (
+    WEEKDAYS,
+    Age,
+    Coat,
+    Health,
+    OrganizationKind,
+    Sex,
+    Size,
+    StatusClass,
+)
 from openpaws.storage import writes
 from openpaws.storage.database import Database
 
@@ -25,48 +34,274 @@ PHOTO_HOST = "https://photos.openpaws.example.org"
 
 # Share of each type among demo animals (percent).
 TYPE_WEIGHTS = {
-    "dog": 45, "cat": 35, "rabbit": 5, "small-furry": 5,
-    "horse": 2, "bird": 4, "scales-fins-other": 2, "barnyard": 2,
+    "dog": 45,
+    "cat": 35,
+    "rabbit": 5,
+    "small-furry": 5,
+    "horse": 2,
+    "bird": 4,
+    "scales-fins-other": 2,
+    "barnyard": 2,
 }
 STATUS_WEIGHTS = {
-    StatusClass.AVAILABLE: 80, StatusClass.ADOPTED: 8, StatusClass.FOUND: 3,
-    StatusClass.PENDING: 5, StatusClass.HOLD: 4,
+    StatusClass.AVAILABLE: 80,
+    StatusClass.ADOPTED: 8,
+    StatusClass.FOUND: 3,
+    StatusClass.PENDING: 5,
+    StatusClass.HOLD: 4,
 }
-NAMES = (
-    "Max Bella Luna Charlie Lucy Cooper Daisy Milo Bailey Sadie Rocky Molly Buddy Stella Tucker "
-    "Zoe Bear Lola Duke Penny Oliver Chloe Jack Sophie Bentley Ruby Leo Rosie Toby Gracie Winston "
-    "Lily Teddy Nala Murphy Pepper Louie Willow Gus Maggie Ollie Coco Jasper Ginger Zeus Piper Finn "
-    "Roxy Oscar Mia Hank Hazel Bruno Ellie Apollo Riley Ziggy Honey Ranger Abby Alfredo Frederick "
-    "Freddie Winnie Biscuit Marley Shadow Smokey Mocha Pumpkin Cinnamon Nutmeg Pickles Waffles "
-    "Noodle Peanut Sprout Clover Juniper Maple Aspen Willow Sierra Dakota Phoenix Orion Atlas "
-    "Cleo Athena Minerva Hermes Loki Thor Freya Odin Merlin Gandalf Frodo Bilbo Samwise Pippin "
-    "Mabel Otis Archie Harvey Walter Franklin Theodore Eleanor Beatrice Josephine Matilda "
-    "Tinkerbell Sparky Blaze Rusty Copper Ember Storm Misty Sunny Skye Raven Onyx Jet Pebbles "
-    "Boomer Scout Rebel Bandit Diesel Tank Moose Bruiser Tiny Peewee Button Bean Mochi Sushi "
-    "Wasabi Tofu Miso Ramen Dumpling Taco Nacho Churro Burrito Salsa Pesto Olive Basil Sage "
-    "Thyme Rosemary Parsley Fennel Poppy Violet Iris Daisy Tulip Lilac Magnolia Azalea Dahlia"
-).split()
-TAGS = (
-    "Cute Intelligent Playful Happy Affectionate Gentle Loyal Friendly Quiet Curious Energetic "
-    "Calm Smart Funny Dignified Independent Brave Goofy Cuddly Sweet"
-).split()
-TEMPERAMENTS = ("affectionate", "cuddly", "curious", "docile", "energetic", "gentle",
-                "independent", "loyal", "playful", "quiet", "shy", "smart", "social")
-SPECIAL_NEEDS = ("Needs daily medication", "Partially blind", "Deaf", "Three legs",
-                 "Special diet", "Diabetic, needs insulin twice a day")
-STREETS = ("Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Park Rd", "Elm St", "Washington Blvd",
-           "Lake Shore Dr", "Hillcrest Rd", "Sunset Ave", "River Rd", "Mill St")
+NAMES = [
+    "Max",
+    "Bella",
+    "Luna",
+    "Charlie",
+    "Lucy",
+    "Cooper",
+    "Daisy",
+    "Milo",
+    "Bailey",
+    "Sadie",
+    "Rocky",
+    "Molly",
+    "Buddy",
+    "Stella",
+    "Tucker",
+    "Zoe",
+    "Bear",
+    "Lola",
+    "Duke",
+    "Penny",
+    "Oliver",
+    "Chloe",
+    "Jack",
+    "Sophie",
+    "Bentley",
+    "Ruby",
+    "Leo",
+    "Rosie",
+    "Toby",
+    "Gracie",
+    "Winston",
+    "Lily",
+    "Teddy",
+    "Nala",
+    "Murphy",
+    "Pepper",
+    "Louie",
+    "Willow",
+    "Gus",
+    "Maggie",
+    "Ollie",
+    "Coco",
+    "Jasper",
+    "Ginger",
+    "Zeus",
+    "Piper",
+    "Finn",
+    "Roxy",
+    "Oscar",
+    "Mia",
+    "Hank",
+    "Hazel",
+    "Bruno",
+    "Ellie",
+    "Apollo",
+    "Riley",
+    "Ziggy",
+    "Honey",
+    "Ranger",
+    "Abby",
+    "Alfredo",
+    "Frederick",
+    "Freddie",
+    "Winnie",
+    "Biscuit",
+    "Marley",
+    "Shadow",
+    "Smokey",
+    "Mocha",
+    "Pumpkin",
+    "Cinnamon",
+    "Nutmeg",
+    "Pickles",
+    "Waffles",
+    "Noodle",
+    "Peanut",
+    "Sprout",
+    "Clover",
+    "Juniper",
+    "Maple",
+    "Aspen",
+    "Willow",
+    "Sierra",
+    "Dakota",
+    "Phoenix",
+    "Orion",
+    "Atlas",
+    "Cleo",
+    "Athena",
+    "Minerva",
+    "Hermes",
+    "Loki",
+    "Thor",
+    "Freya",
+    "Odin",
+    "Merlin",
+    "Gandalf",
+    "Frodo",
+    "Bilbo",
+    "Samwise",
+    "Pippin",
+    "Mabel",
+    "Otis",
+    "Archie",
+    "Harvey",
+    "Walter",
+    "Franklin",
+    "Theodore",
+    "Eleanor",
+    "Beatrice",
+    "Josephine",
+    "Matilda",
+    "Tinkerbell",
+    "Sparky",
+    "Blaze",
+    "Rusty",
+    "Copper",
+    "Ember",
+    "Storm",
+    "Misty",
+    "Sunny",
+    "Skye",
+    "Raven",
+    "Onyx",
+    "Jet",
+    "Pebbles",
+    "Boomer",
+    "Scout",
+    "Rebel",
+    "Bandit",
+    "Diesel",
+    "Tank",
+    "Moose",
+    "Bruiser",
+    "Tiny",
+    "Peewee",
+    "Button",
+    "Bean",
+    "Mochi",
+    "Sushi",
+    "Wasabi",
+    "Tofu",
+    "Miso",
+    "Ramen",
+    "Dumpling",
+    "Taco",
+    "Nacho",
+    "Churro",
+    "Burrito",
+    "Salsa",
+    "Pesto",
+    "Olive",
+    "Basil",
+    "Sage",
+    "Thyme",
+    "Rosemary",
+    "Parsley",
+    "Fennel",
+    "Poppy",
+    "Violet",
+    "Iris",
+    "Daisy",
+    "Tulip",
+    "Lilac",
+    "Magnolia",
+    "Azalea",
+    "Dahlia",
+]
+TAGS = [
+    "Cute",
+    "Intelligent",
+    "Playful",
+    "Happy",
+    "Affectionate",
+    "Gentle",
+    "Loyal",
+    "Friendly",
+    "Quiet",
+    "Curious",
+    "Energetic",
+    "Calm",
+    "Smart",
+    "Funny",
+    "Dignified",
+    "Independent",
+    "Brave",
+    "Goofy",
+    "Cuddly",
+    "Sweet",
+]
+TEMPERAMENTS = (
+    "affectionate",
+    "cuddly",
+    "curious",
+    "docile",
+    "energetic",
+    "gentle",
+    "independent",
+    "loyal",
+    "playful",
+    "quiet",
+    "shy",
+    "smart",
+    "social",
+)
+SPECIAL_NEEDS = (
+    "Needs daily medication",
+    "Partially blind",
+    "Deaf",
+    "Three legs",
+    "Special diet",
+    "Diabetic, needs insulin twice a day",
+)
+STREETS = (
+    "Main St",
+    "Oak Ave",
+    "Maple Dr",
+    "Cedar Ln",
+    "Park Rd",
+    "Elm St",
+    "Washington Blvd",
+    "Lake Shore Dr",
+    "Hillcrest Rd",
+    "Sunset Ave",
+    "River Rd",
+    "Mill St",
+)
 ORG_PATTERNS = {
-    OrganizationKind.SHELTER: ("{city} Animal Shelter", "{city} Humane Society",
-                               "{county} Animal Services", "SPCA of {city}"),
-    OrganizationKind.RESCUE: ("Happy Tails Rescue of {city}", "{city} Paws Rescue",
-                              "Second Chance Pets {city}", "{county} Pet Rescue League"),
+    OrganizationKind.SHELTER: (
+        "{city} Animal Shelter",
+        "{city} Humane Society",
+        "{county} Animal Services",
+        "SPCA of {city}",
+    ),
+    OrganizationKind.RESCUE: (
+        "Happy Tails Rescue of {city}",
+        "{city} Paws Rescue",
+        "Second Chance Pets {city}",
+        "{county} Pet Rescue League",
+    ),
     OrganizationKind.CLINIC: ("{city} Veterinary Clinic", "{city} Animal Hospital"),
     OrganizationKind.GROOMER: ("{city} Pet Grooming",),
     OrganizationKind.SHOP: ("{city} Pet Supply",),
 }
-KIND_WEIGHTS = {OrganizationKind.SHELTER: 45, OrganizationKind.RESCUE: 45,
-                OrganizationKind.CLINIC: 6, OrganizationKind.GROOMER: 2, OrganizationKind.SHOP: 2}
+KIND_WEIGHTS = {
+    OrganizationKind.SHELTER: 45,
+    OrganizationKind.RESCUE: 45,
+    OrganizationKind.CLINIC: 6,
+    OrganizationKind.GROOMER: 2,
+    OrganizationKind.SHOP: 2,
+}
 HOURS = ("9:00 AM - 5:00 PM", "10:00 AM - 6:00 PM", "11:00 AM - 4:00 PM", "12:00 PM - 7:00 PM")
 
 
@@ -83,8 +318,12 @@ def _photos(kind: str, ident: int, count: int) -> list[dict[str, str]]:
     for n in range(1, count + 1):
         full = f"{PHOTO_HOST}/{kind}/{ident}/{n}/?bust=1546042081"
         photos.append(
-            {"full": full, "small": f"{full}&width=100", "medium": f"{full}&width=300",
-             "large": f"{full}&width=600"}
+            {
+                "full": full,
+                "small": f"{full}&width=100",
+                "medium": f"{full}&width=300",
+                "large": f"{full}&width=600",
+            }
         )
     return photos
 
@@ -92,8 +331,11 @@ def _photos(kind: str, ident: int, count: int) -> list[dict[str, str]]:
 def _zip_places(rng: random.Random, count: int) -> list[geo.Place]:
     import zipcodes
 
-    candidates = [z["zip_code"] for z in zipcodes.list_all()
-                  if z["zip_code_type"] == "STANDARD" and z["active"] and z["lat"]]
+    candidates = [
+        z["zip_code"]
+        for z in zipcodes.list_all()
+        if z["zip_code_type"] == "STANDARD" and z["active"] and z["lat"]
+    ]
     chosen = rng.sample(candidates, min(count, len(candidates)))
     return [p for z in chosen if (p := geo.place_for_zip(z)) is not None]
 
@@ -110,35 +352,43 @@ def organization_rows(rng: random.Random, count: int, now: datetime) -> list[dic
         used_codes.add(code)
         domain = _slug(name)[:40] + ".example.org"
         open_days = rng.randint(4, 7)
-        rows.append({
-            "id": index,
-            "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-            "code": code,
-            "kind": kind.value,
-            "name": name,
-            "email": f"adopt@{domain}",
-            "phone": f"({rng.randint(201, 989)}) 555-{rng.randint(100, 199):04d}",
-            "address1": f"{rng.randint(10, 9999)} {rng.choice(STREETS)}",
-            "address2": rng.choice((None, None, f"Suite {rng.randint(1, 300)}")),
-            "city": place.city,
-            "state": place.state,
-            "postcode": place.postcode,
-            "country": "US",
-            "latitude": place.point.latitude,
-            "longitude": place.point.longitude,
-            "website": f"https://{domain}",
-            "mission_statement": f"{name} finds loving homes for the animals of {place.city}.",
-            "adoption_policy": "Adopters must be 21 or older and complete an application.",
-            "adoption_url": f"https://{domain}/adopt",
-            "hours": {day: (rng.choice(HOURS) if i < open_days else None)
-                      for i, day in enumerate(WEEKDAYS)},
-            "social_media": {"facebook": f"https://facebook.com/{_slug(name)}", "twitter": None,
-                             "youtube": None, "instagram": f"https://instagram.com/{_slug(name)}",
-                             "pinterest": None},
-            "photos": _photos("organizations", index, 1),
-            "created_at": now - timedelta(days=900),
-            "updated_at": now - timedelta(days=rng.randint(0, 300)),
-        })
+        rows.append(
+            {
+                "id": index,
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "code": code,
+                "kind": kind.value,
+                "name": name,
+                "email": f"adopt@{domain}",
+                "phone": f"({rng.randint(201, 989)}) 555-{rng.randint(100, 199):04d}",
+                "address1": f"{rng.randint(10, 9999)} {rng.choice(STREETS)}",
+                "address2": rng.choice((None, None, f"Suite {rng.randint(1, 300)}")),
+                "city": place.city,
+                "state": place.state,
+                "postcode": place.postcode,
+                "country": "US",
+                "latitude": place.point.latitude,
+                "longitude": place.point.longitude,
+                "website": f"https://{domain}",
+                "mission_statement": f"{name} finds loving homes for the animals of {place.city}.",
+                "adoption_policy": "Adopters must be 21 or older and complete an application.",
+                "adoption_url": f"https://{domain}/adopt",
+                "hours": {
+                    day: (rng.choice(HOURS) if i < open_days else None)
+                    for i, day in enumerate(WEEKDAYS)
+                },
+                "social_media": {
+                    "facebook": f"https://facebook.com/{_slug(name)}",
+                    "twitter": None,
+                    "youtube": None,
+                    "instagram": f"https://instagram.com/{_slug(name)}",
+                    "pinterest": None,
+                },
+                "photos": _photos("organizations", index, 1),
+                "created_at": now - timedelta(days=900),
+                "updated_at": now - timedelta(days=rng.randint(0, 300)),
+            }
+        )
     return rows
 
 
@@ -215,8 +465,11 @@ class AnimalFactory:
             "status_change_notes": None,
             "show_public": show_public,
             "public_status": listing.public_status(
-                organization_id=org_id, show_public=show_public, deleted=False,
-                status=status.value, custom_status_public=None,
+                organization_id=org_id,
+                show_public=show_public,
+                deleted=False,
+                status=status.value,
+                custom_status_public=None,
             ),
             "intake_date": (published - timedelta(days=rng.randint(0, 60))).date().isoformat(),
             "outcome_date": None,

@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         for prefix, router in dialect_prefixes:
             if request.url.path.startswith(prefix):
                 handler = router.exception_handlers[Exception]
-                return handler(request, error)  # type: ignore[no-any-return,call-arg,arg-type]
+                return handler(request, error)
         status = error.status_code if isinstance(error, HTTPException) else 500
         return Response({"detail": str(error)}, status_code=status)
 

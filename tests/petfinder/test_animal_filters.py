@@ -87,7 +87,9 @@ def test_gender(api: ContractClient, rows: list[Row], value: str, sexes: set[str
     check(api, rows, {"gender": value}, lambda r: adoptable(r) and r["sex"] in sexes)
 
 
-@pytest.mark.parametrize(("value", "ages"), [("baby", {"baby"}), ("young,Senior", {"young", "senior"})])
+@pytest.mark.parametrize(
+    ("value", "ages"), [("baby", {"baby"}), ("young,Senior", {"young", "senior"})]
+)
 def test_age(api: ContractClient, rows: list[Row], value: str, ages: set[str]) -> None:
     check(api, rows, {"age": value}, lambda r: adoptable(r) and r["age"] in ages)
 
@@ -96,11 +98,17 @@ def test_color(api: ContractClient, rows: list[Row]) -> None:
     def has(r: Row, color: str) -> bool:
         return color in (r["color_primary"], r["color_secondary"], r["color_tertiary"])
 
-    check(api, rows, {"type": "cat", "color": "black"},
-          lambda r: adoptable(r) and r["type"] == "cat" and has(r, "Black"))
+    check(
+        api,
+        rows,
+        {"type": "cat", "color": "black"},
+        lambda r: adoptable(r) and r["type"] == "cat" and has(r, "Black"),
+    )
 
 
-@pytest.mark.parametrize(("value", "coats"), [("wire,curly", {"wire", "curly"}), ("long", {"long"})])
+@pytest.mark.parametrize(
+    ("value", "coats"), [("wire,curly", {"wire", "curly"}), ("long", {"long"})]
+)
 def test_coat(api: ContractClient, rows: list[Row], value: str, coats: set[str]) -> None:
     check(api, rows, {"coat": value}, lambda r: adoptable(r) and r["coat"] in coats)
 
@@ -159,18 +167,28 @@ def test_unknown_organization_matches_nothing(api: ContractClient) -> None:
         ("declawed", "declawed"),
     ],
 )
-@pytest.mark.parametrize(("text", "value"), [("true", True), ("1", True), ("false", False), ("0", False)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("true", True), ("1", True), ("false", False), ("0", False)]
+)
 def test_boolean_filters(
     api: ContractClient, rows: list[Row], param: str, column: str, text: str, value: bool
 ) -> None:
-    check(api, rows, {param: text, "type": "cat"},
-          lambda r: adoptable(r) and r["type"] == "cat" and r[column] is value)
+    check(
+        api,
+        rows,
+        {param: text, "type": "cat"},
+        lambda r: adoptable(r) and r["type"] == "cat" and r[column] is value,
+    )
 
 
 @pytest.mark.parametrize(("text", "value"), [("true", True), ("0", False)])
 def test_special_needs(api: ContractClient, rows: list[Row], text: str, value: bool) -> None:
-    check(api, rows, {"special_needs": text, "type": "dog"},
-          lambda r: adoptable(r) and r["type"] == "dog" and bool(r["special_needs"]) is value)
+    check(
+        api,
+        rows,
+        {"special_needs": text, "type": "dog"},
+        lambda r: adoptable(r) and r["type"] == "dog" and bool(r["special_needs"]) is value,
+    )
 
 
 def test_before_and_after(api: ContractClient, rows: list[Row]) -> None:
@@ -189,17 +207,23 @@ def test_filters_combine(api: ContractClient, rows: list[Row]) -> None:
         api,
         rows,
         {"type": "dog", "gender": "female", "age": "adult,senior", "good_with_cats": "1"},
-        lambda r: adoptable(r)
-        and r["type"] == "dog"
-        and r["sex"] == "female"
-        and r["age"] in ("adult", "senior")
-        and r["good_with_cats"] is True,
+        lambda r: (
+            adoptable(r)
+            and r["type"] == "dog"
+            and r["sex"] == "female"
+            and r["age"] in ("adult", "senior")
+            and r["good_with_cats"] is True
+        ),
     )
 
 
 def test_unknown_parameters_are_ignored(api: ContractClient, rows: list[Row]) -> None:
-    check(api, rows, {"type": "bird", "colour": "nope", "foo": "bar"},
-          lambda r: adoptable(r) and r["type"] == "bird")
+    check(
+        api,
+        rows,
+        {"type": "bird", "colour": "nope", "foo": "bar"},
+        lambda r: adoptable(r) and r["type"] == "bird",
+    )
 
 
 def test_trailing_slash(api: ContractClient) -> None:

@@ -18,8 +18,10 @@ EARTH_MILES = 3958.7613
 
 def haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * EARTH_MILES * math.asin(math.sqrt(a))
 
 
@@ -95,11 +97,17 @@ def test_city_state_location(api: ContractClient, busiest: dict[str, Any]) -> No
     assert page["animals"][0]["distance"] < 25
 
 
-def test_distance_sort_orders_by_distance_then_id(api: ContractClient, busiest: dict[str, Any]) -> None:
-    found, _ = walk(api, animals_url(location=busiest["postcode"], distance=500, sort="distance", limit=100))
+def test_distance_sort_orders_by_distance_then_id(
+    api: ContractClient, busiest: dict[str, Any]
+) -> None:
+    found, _ = walk(
+        api, animals_url(location=busiest["postcode"], distance=500, sort="distance", limit=100)
+    )
     keys = [(a["distance"], a["id"]) for a in found]
     assert keys == sorted(keys)
-    reverse, _ = walk(api, animals_url(location=busiest["postcode"], distance=500, sort="-distance", limit=100))
+    reverse, _ = walk(
+        api, animals_url(location=busiest["postcode"], distance=500, sort="-distance", limit=100)
+    )
     assert [a["id"] for a in reverse] == [a["id"] for a in reversed(found)]
 
 

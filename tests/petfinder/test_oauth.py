@@ -81,7 +81,9 @@ def test_basic_auth_credentials(fresh_api: ContractClient, creds: oauth.ClientCr
         {"grant_type": "client_credentials", "client_id": "", "client_secret": ""},
     ],
 )
-def test_bad_credentials_are_invalid_client(fresh_api: ContractClient, body: dict[str, str]) -> None:
+def test_bad_credentials_are_invalid_client(
+    fresh_api: ContractClient, body: dict[str, str]
+) -> None:
     response = fresh_api.post(TOKEN_URL, auth=False, data=body)
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -97,8 +99,11 @@ def test_wrong_secret_is_invalid_client(
     response = fresh_api.post(
         TOKEN_URL,
         auth=False,
-        data={"grant_type": "client_credentials", "client_id": creds.client_id,
-              "client_secret": creds.client_secret + "x"},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": creds.client_id,
+            "client_secret": creds.client_secret + "x",
+        },
     )
     assert response.status_code == 401
     assert response.json()["title"] == "invalid_client"
@@ -175,8 +180,11 @@ def test_secrets_and_tokens_are_stored_only_as_hashes(
         fresh_api.post(
             TOKEN_URL,
             auth=False,
-            data={"grant_type": "client_credentials", "client_id": creds.client_id,
-                  "client_secret": creds.client_secret},
+            data={
+                "grant_type": "client_credentials",
+                "client_id": creds.client_id,
+                "client_secret": creds.client_secret,
+            },
         ).json()
     )
     with fresh_db.engine.connect() as conn:

@@ -43,7 +43,9 @@ class Contract:
     def validator(self, pointer: str) -> Draft202012Validator:
         return Draft202012Validator({"$ref": f"{self.uri}#{pointer}"}, registry=self.registry)
 
-    def response_object(self, template: str, method: str, status: int) -> tuple[str, dict[str, Any]]:
+    def response_object(
+        self, template: str, method: str, status: int
+    ) -> tuple[str, dict[str, Any]]:
         """The documented response (JSON pointer, object) for a status, refs followed."""
         escaped = template.replace("~", "~0").replace("/", "~1")
         responses = self.document["paths"][template][method.lower()]["responses"]
@@ -83,4 +85,4 @@ class Contract:
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in node:
             node = self.registry.resolver().lookup(f"{self.uri}{node['$ref']}").contents
-        return node  # noqa: RET504
+        return node

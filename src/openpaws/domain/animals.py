@@ -7,7 +7,7 @@ from itertools import groupby
 
 from openpaws.domain.entities import Animal
 from openpaws.domain.errors import NotFound
-from openpaws.domain.nearby import LISTING_KINDS, organizations_near
+from openpaws.domain.nearby import organizations_near
 from openpaws.domain.search import AnimalFilters, AnimalPage, AnimalSearch, AnimalSort
 from openpaws.storage import animal_queries
 from openpaws.storage.database import Database, Reader
@@ -19,7 +19,7 @@ def search_animals(db: Database, search: AnimalSearch) -> AnimalPage:
         filters = search.filters
         distances: dict[int, float] = {}
         if search.near is not None:
-            distances = organizations_near(reader, search.near, LISTING_KINDS)
+            distances = organizations_near(reader, search.near)
             allowed = set(distances)
             if filters.organization_ids is not None:
                 allowed &= set(filters.organization_ids)

@@ -1,17 +1,17 @@
-"""Use cases over the organizations that list animals publicly."""
+"""Use cases over organizations: shelters, rescues, clinics and other pet businesses."""
 
 from __future__ import annotations
 
 from openpaws.domain.entities import Organization
 from openpaws.domain.errors import NotFound
-from openpaws.domain.nearby import LISTING_KINDS, organizations_near
+from openpaws.domain.nearby import organizations_near
 from openpaws.domain.search import OrganizationPage, OrganizationSearch, OrganizationSort
 from openpaws.storage import organization_queries as q
 from openpaws.storage.database import Database
 
 
 def search_organizations(db: Database, search: OrganizationSearch) -> OrganizationPage:
-    where = q.OrganizationWhere(LISTING_KINDS)
+    where = q.OrganizationWhere()
     if search.name:
         where.contains(("o.name",), "name", search.name)
     if search.query:
@@ -24,7 +24,7 @@ def search_organizations(db: Database, search: OrganizationSearch) -> Organizati
             total = q.count(reader, where)
             orgs = q.page(reader, where, sort.value, search.limit, search.offset)
             return OrganizationPage(orgs, total)
-        distances = organizations_near(reader, search.near, LISTING_KINDS)
+        distances = organizations_near(reader, search.near)
         where.any_of("o.id", "near", sorted(distances) or [-1])
         if sort in (OrganizationSort.NEAREST, OrganizationSort.FARTHEST):
             ids = q.matching_ids(reader, where)
@@ -38,10 +38,10 @@ def search_organizations(db: Database, search: OrganizationSearch) -> Organizati
     return OrganizationPage(orgs, total, {o.id: distances[o.id] for o in orgs})
 
 
-def get_listing_organization(db: Database, code: str) -> Organization:
+def get_organization(db: Database, code: str) -> Organization:
     with db.read() as reader:
         org = q.by_code(reader, code)
-    if org is None or org.kind not in LISTING_KINDS:
+    if org is None:
         raise NotFound(f"Organization {code} not found")
     return org
 

@@ -54,7 +54,9 @@ class CountCache:
 
 
 def read_counter(reader: Reader, name: str) -> int:
-    return int(reader.scalar("SELECT value FROM change_counters WHERE name = :name", {"name": name}))
+    return int(
+        reader.scalar("SELECT value FROM change_counters WHERE name = :name", {"name": name})
+    )
 
 
 def bump_counter(conn: Connection, name: str) -> None:

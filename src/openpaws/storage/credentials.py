@@ -33,9 +33,7 @@ def client_by_name(conn: Connection, name: str) -> OAuthClient | None:
 
 def set_client_secret(conn: Connection, client: OAuthClient, secret_hash: str) -> None:
     conn.execute(
-        update(oauth_clients)
-        .where(oauth_clients.c.id == client.id)
-        .values(secret_hash=secret_hash)
+        update(oauth_clients).where(oauth_clients.c.id == client.id).values(secret_hash=secret_hash)
     )
     conn.execute(delete(access_tokens).where(access_tokens.c.client_id == client.id))
 

@@ -76,6 +76,12 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.dispose()
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
@@ -112,14 +118,16 @@ class Reader:
     def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
         cursor = self._cursor(sql, params or {})
         try:
-            return cursor.fetchall()  # type: ignore[no-any-return]
+            rows: list[Sequence[Any]] = cursor.fetchall()
+            return rows
         finally:
             cursor.close()
 
     def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any] | None:
         cursor = self._cursor(sql, params or {})
         try:
-            return cursor.fetchone()  # type: ignore[no-any-return]
+            row: Sequence[Any] | None = cursor.fetchone()
+            return row
         finally:
             cursor.close()
 

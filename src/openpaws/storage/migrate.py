@@ -13,6 +13,16 @@ from openpaws.storage.database import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+# Search structures the migrations create by hand, outside tables.py.
+UNMODELLED = ("animal_name_fts", "ix_animals_name_trgm")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, other: object
+) -> bool:
+    """For autogenerate: leave the hand-made search structures alone."""
+    return not (name or "").startswith(UNMODELLED)
+
 
 def _config() -> Config:
     config = Config()
@@ -41,3 +51,11 @@ def autogenerate(db: Database, message: str) -> None:
     with db.engine.connect() as conn:
         config.attributes["connection"] = conn
         command.revision(config, message=message, autogenerate=True)
+
+
+def downgrade(db: Database, revision: str) -> None:
+    config = _config()
+    with db.engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+        conn.commit()

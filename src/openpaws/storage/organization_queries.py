@@ -22,23 +22,18 @@ ORDERINGS = {
 }
 
 
-def located_in_box(
-    reader: Reader, box: Box, kinds: Sequence[str]
-) -> list[tuple[int, float, float]]:
+def located_in_box(reader: Reader, box: Box) -> list[tuple[int, float, float]]:
     """(id, latitude, longitude) of the organizations inside ``box`` (index on latitude)."""
     params = {
         "min_lat": box.min_latitude,
         "max_lat": box.max_latitude,
         "min_lon": box.min_longitude,
         "max_lon": box.max_longitude,
-        **{f"kind_{i}": kind for i, kind in enumerate(kinds)},
     }
-    kind_list = ", ".join(f":kind_{i}" for i in range(len(kinds)))
     rows = reader.all(
         "SELECT o.id, o.latitude, o.longitude FROM organizations o "
         "WHERE o.latitude BETWEEN :min_lat AND :max_lat "
-        "AND o.longitude BETWEEN :min_lon AND :max_lon "
-        f"AND o.kind IN ({kind_list})",
+        "AND o.longitude BETWEEN :min_lon AND :max_lon",
         params,
     )
     return [(int(i), float(lat), float(lon)) for i, lat, lon in rows]
@@ -71,10 +66,9 @@ def by_ids(reader: Reader, ids: Sequence[int]) -> list[Organization]:
 class OrganizationWhere:
     """A WHERE clause over ``organizations o``."""
 
-    def __init__(self, kinds: Sequence[str]) -> None:
+    def __init__(self) -> None:
         self.parts: list[str] = []
         self.params: dict[str, object] = {}
-        self._in("o.kind", "kind", kinds)
 
     def _in(self, column: str, name: str, values: Sequence[object]) -> None:
         names = [f"{name}_{i}" for i in range(len(values))]
@@ -94,11 +88,13 @@ class OrganizationWhere:
 
     @property
     def sql(self) -> str:
-        return " AND ".join(self.parts)
+        return " AND ".join(self.parts) or "1 = 1"
 
 
 def count(reader: Reader, where: OrganizationWhere) -> int:
-    return int(reader.scalar(f"SELECT count(*) FROM organizations o WHERE {where.sql}", where.params))
+    return int(
+        reader.scalar(f"SELECT count(*) FROM organizations o WHERE {where.sql}", where.params)
+    )
 
 
 def page(
@@ -113,4 +109,7 @@ def page(
 
 
 def matching_ids(reader: Reader, where: OrganizationWhere) -> list[int]:
-    return [int(r[0]) for r in reader.all(f"SELECT o.id FROM organizations o WHERE {where.sql}", where.params)]
+    return [
+        int(r[0])
+        for r in reader.all(f"SELECT o.id FROM organizations o WHERE {where.sql}", where.params)
+    ]

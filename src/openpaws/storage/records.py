@@ -43,7 +43,8 @@ ORGANIZATION_COLUMNS = tuple(c.name for c in organizations.columns)
 ANIMAL_COLUMNS = tuple(c.name for c in animals.columns if c.name != "organization_id")
 _ORG_CONVERTERS = _converters(organizations, Organization)
 _ANIMAL_CONVERTERS = [
-    conv for col, conv in zip(animals.columns, _converters(animals, Animal), strict=True)
+    conv
+    for col, conv in zip(animals.columns, _converters(animals, Animal), strict=True)
     if col.name != "organization_id"
 ]
 

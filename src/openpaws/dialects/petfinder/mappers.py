@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from openpaws.domain import entities, taxonomy
 from openpaws.dialects.petfinder import vocab, wire
+from openpaws.domain import entities, taxonomy
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _NO_ADDRESS = wire.Address(None, None, None, None, None, None)

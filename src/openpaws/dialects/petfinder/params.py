@@ -67,7 +67,9 @@ class QueryReader:
             return None
         return BOOLEANS[text.lower()]
 
-    def choices(self, name: str, table: Mapping[str, tuple[str, ...]], noun: str) -> tuple[str, ...]:
+    def choices(
+        self, name: str, table: Mapping[str, tuple[str, ...]], noun: str
+    ) -> tuple[str, ...]:
         """A comma list of words from ``table``, each mapped to canonical values."""
         text = self.raw(name)
         if text is None:
@@ -140,7 +142,9 @@ class QueryReader:
 
     def finish(self) -> None:
         if self.problems:
-            raise InvalidInput("The request contains invalid parameters.", fields=tuple(self.problems))
+            raise InvalidInput(
+                "The request contains invalid parameters.", fields=tuple(self.problems)
+            )
 
 
 def animal_search(query: Mapping[str, str]) -> tuple[AnimalSearch, tuple[str, ...]]:

@@ -34,12 +34,15 @@ class UnsupportedGrantType(InvalidInput):
 
 def _query(request: Request[Any, Any, Any]) -> dict[str, str]:
     """The query string, first value of each parameter."""
-    return dict(reversed(request.query_params.items()))  # type: ignore[arg-type]
+    params = request.query_params
+    return {key: str(params.get(key)) for key in params}
 
 
 def _ok(body: msgspec.Struct, seconds_left: int) -> Response[bytes]:
     return Response(
-        content=_encode(body), media_type="application/json", headers={TOKEN_HEADER: str(seconds_left)}
+        content=_encode(body),
+        media_type="application/json",
+        headers={TOKEN_HEADER: str(seconds_left)},
     )
 
 
@@ -55,7 +58,9 @@ def _token_request(request: Request[Any, Any, Any], body: bytes) -> dict[str, st
         try:
             decoded = msgspec.json.decode(body) if body else {}
         except msgspec.DecodeError:
-            raise InvalidInput.field("body", "body", "The request body is not valid JSON.") from None
+            raise InvalidInput.field(
+                "body", "body", "The request body is not valid JSON."
+            ) from None
         if not isinstance(decoded, dict):
             raise InvalidInput.field("body", "body", "The request body must be a JSON object.")
         fields = {k: str(v) for k, v in decoded.items() if isinstance(v, str | int)}
@@ -157,8 +162,10 @@ class PetfinderAPI:
 
     def organization(self, request: Request[Any, Any, Any], code: str) -> Response[bytes]:
         left = self.authenticate(request)
-        org = organizations.get_listing_organization(self.db, code)
-        return _ok(wire.OrganizationEnvelope(mappers.organization(org, self.links, self.site, None)), left)
+        org = organizations.get_organization(self.db, code)
+        return _ok(
+            wire.OrganizationEnvelope(mappers.organization(org, self.links, self.site, None)), left
+        )
 
     def pagination(
         self, request: Request[Any, Any, Any], total: int, limit: int, offset: int
@@ -205,37 +212,36 @@ def _handle_error(request: Request[Any, Any, Any], error: Exception) -> Response
 
 def build_router(db: Database, settings: Settings) -> Router:
     api = PetfinderAPI(db, settings)
-    threaded = {"sync_to_thread": True}
 
-    @post(["/oauth2/token", "/oauth2/token/"], status_code=200, **threaded)
+    @post(["/oauth2/token", "/oauth2/token/"], status_code=200, sync_to_thread=True)
     def token(request: Request[Any, Any, Any], body: RawBody) -> Response[bytes]:
         return api.token(request, body)
 
-    @get(["/animals", "/animals/"], **threaded)
+    @get(["/animals", "/animals/"], sync_to_thread=True)
     def list_animals(request: Request[Any, Any, Any]) -> Response[bytes]:
         return api.animals(request)
 
-    @get(["/animals/{animal_id:str}", "/animals/{animal_id:str}/"], **threaded)
+    @get(["/animals/{animal_id:str}", "/animals/{animal_id:str}/"], sync_to_thread=True)
     def get_animal(request: Request[Any, Any, Any], animal_id: FromPath[str]) -> Response[bytes]:
         return api.animal(request, animal_id)
 
-    @get(["/types", "/types/"], **threaded)
+    @get(["/types", "/types/"], sync_to_thread=True)
     def list_types(request: Request[Any, Any, Any]) -> Response[bytes]:
         return api.types(request)
 
-    @get(["/types/{type_name:str}", "/types/{type_name:str}/"], **threaded)
+    @get(["/types/{type_name:str}", "/types/{type_name:str}/"], sync_to_thread=True)
     def get_type(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Response[bytes]:
         return api.type(request, type_name)
 
-    @get(["/types/{type_name:str}/breeds", "/types/{type_name:str}/breeds/"], **threaded)
+    @get(["/types/{type_name:str}/breeds", "/types/{type_name:str}/breeds/"], sync_to_thread=True)
     def list_breeds(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Response[bytes]:
         return api.breeds(request, type_name)
 
-    @get(["/organizations", "/organizations/"], **threaded)
+    @get(["/organizations", "/organizations/"], sync_to_thread=True)
     def list_organizations(request: Request[Any, Any, Any]) -> Response[bytes]:
         return api.organizations(request)
 
-    @get(["/organizations/{code:str}", "/organizations/{code:str}/"], **threaded)
+    @get(["/organizations/{code:str}", "/organizations/{code:str}/"], sync_to_thread=True)
     def get_organization(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[bytes]:
         return api.organization(request, code)
 
@@ -258,4 +264,3 @@ def build_router(db: Database, settings: Settings) -> Router:
         ],
         exception_handlers={Exception: _handle_error},
     )
-

@@ -1,0 +1,3 @@
+from openpaws.cli import main
+
+main()

@@ -1,0 +1,133 @@
+"""The openpaws command, against the test databases."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from openpaws.cli import app
+from openpaws.platform import oauth
+from openpaws.storage import migrate
+from openpaws.storage.database import Database
+from tests.conftest import PREFIX
+from tests.support import reference
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env(fresh_db: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
+    monkeypatch.setenv("OPENPAWS_DATABASE_URL", fresh_db.url)
+    return fresh_db
+
+
+def test_migrate_is_idempotent(env: Database) -> None:
+    result = runner.invoke(app, ["migrate"])
+    assert result.exit_code == 0, result.output
+    assert migrate.is_current(env)
+
+
+def test_demo_loads_deterministic_data_once(env: Database) -> None:
+    result = runner.invoke(app, ["demo", "--animals", "300"])
+    assert result.exit_code == 0, result.output
+    animals = reference.all_animals(env)
+    orgs = reference.all_organizations(env)
+    assert len(animals) == 300
+    assert len({a["type"] for a in animals}) >= 6
+    assert all(o["latitude"] and o["postcode"] and o["hours"] and o["phone"] for o in orgs.values())
+    assert any(a["photos"] for a in animals) and any(a["tags"] for a in animals)
+    again = runner.invoke(app, ["demo", "--animals", "10"])
+    assert again.exit_code == 1
+    assert len(reference.all_animals(env)) == 300
+
+
+def test_demo_is_deterministic(databases: object, env: Database) -> None:
+    from openpaws import demo
+
+    other = databases.fresh()  # type: ignore[attr-defined]
+    try:
+        demo.load(env, 120)
+        demo.load(other, 120)
+        names = lambda db: [(a["name"], a["breed_primary"]) for a in reference.all_animals(db)]  # noqa: E731
+        assert names(env) == names(other)
+    finally:
+        databases.drop(other)  # type: ignore[attr-defined]
+
+
+def test_clients_create_prints_a_secret_stored_only_as_hash(env: Database) -> None:
+    result = runner.invoke(app, ["clients", "create", "--name", "shelter site"])
+    assert result.exit_code == 0, result.output
+    client_id = re.search(r"client_id:\s+(\S+)", result.output).group(1)  # type: ignore[union-attr]
+    secret = re.search(r"client_secret:\s+(\S+)", result.output).group(1)  # type: ignore[union-attr]
+    with env.engine.connect() as conn:
+        stored = conn.exec_driver_sql(
+            "SELECT secret_hash FROM oauth_clients WHERE client_id = ?"
+            if env.is_sqlite
+            else "SELECT secret_hash FROM oauth_clients WHERE client_id = %s",
+            (client_id,),
+        ).scalar_one()
+    assert stored == oauth.hash_secret(secret) and secret not in stored
+    token = oauth.issue_token(env, oauth.ClientCredentials(client_id, secret), 60)
+    assert oauth.token_seconds_left(env, token.access_token) > 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_demo_end_to_end(tmp_path: Path) -> None:
+    """What `make run` does: migrate, load demo data, print a demo client, serve over HTTP."""
+    port = _free_port()
+    env = {**os.environ, "OPENPAWS_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"}
+    command = [sys.executable, "-m", "openpaws", "serve", "--demo", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path
+    )
+    try:
+        lines: list[str] = []
+        assert server.stdout is not None
+        while not any("client_secret" in line for line in lines):
+            line = server.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        output = "".join(lines)
+        assert f"http://127.0.0.1:{port}{PREFIX}" in output
+        client_id = re.search(r"client_id:\s+(\S+)", output).group(1)  # type: ignore[union-attr]
+        secret = re.search(r"client_secret:\s+(\S+)", output).group(1)  # type: ignore[union-attr]
+        base = f"http://127.0.0.1:{port}{PREFIX}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                token = httpx.post(
+                    f"{base}/oauth2/token",
+                    data={
+                        "grant_type": "client_credentials",
+                        "client_id": client_id,
+                        "client_secret": secret,
+                    },
+                )
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert token.status_code == 200
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        page = httpx.get(f"{base}/animals?type=dog", headers=headers)
+        assert page.status_code == 200
+        assert page.json()["pagination"]["total_count"] > 100
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        if server.stdout:
+            server.stdout.close()

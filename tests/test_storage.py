@@ -1,0 +1,148 @@
+"""The schema comes from the migrations, and searches are served by indexes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event
+
+from openpaws.domain import geo
+from openpaws.domain.search import AnimalFilters
+from openpaws.storage import animal_queries, migrate
+from openpaws.storage.database import Database, Reader
+from openpaws.storage.tables import metadata
+from tests.conftest import PREFIX
+from tests.petfinder.helpers import animals_url
+from tests.support.api import ContractClient
+
+
+def test_migrations_match_the_tables(fresh_db: Database) -> None:
+    assert migrate.is_current(fresh_db)
+    with fresh_db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": migrate.include_object})
+        diff = compare_metadata(context, metadata)
+    assert diff == []
+
+
+def test_downgrade_and_upgrade_again(fresh_db: Database) -> None:
+    migrate.downgrade(fresh_db, "base")
+    assert not migrate.is_current(fresh_db)
+    migrate.upgrade(fresh_db)
+    assert migrate.is_current(fresh_db)
+
+
+def test_sqlite_runs_in_wal_with_full_sync(fresh_db: Database) -> None:
+    if not fresh_db.is_sqlite:
+        pytest.skip("SQLite pragmas")
+    with fresh_db.read() as reader:
+        assert reader.scalar("PRAGMA journal_mode") == "wal"
+        assert reader.scalar("PRAGMA synchronous") == 2  # FULL
+        assert reader.scalar("PRAGMA foreign_keys") == 1
+
+
+def plan(reader: Reader, sql: str, params: dict[str, Any]) -> str:
+    if reader.is_sqlite:
+        return "\n".join(str(row[-1]) for row in reader.all(f"EXPLAIN QUERY PLAN {sql}", params))
+    reader.scalar("SELECT set_config('enable_seqscan', 'off', false)")
+    try:
+        return "\n".join(str(row[0]) for row in reader.all(f"EXPLAIN {sql}", params))
+    finally:
+        reader.scalar("SELECT set_config('enable_seqscan', 'on', false)")
+
+
+def assert_indexed(reader: Reader, sql: str, params: dict[str, Any]) -> str:
+    text = plan(reader, sql, params)
+    if reader.is_sqlite:
+        assert "SCAN a\n" not in text + "\n" and "SCAN animals\n" not in text + "\n", text
+    else:
+        assert "Seq Scan on animals" not in text, text
+    return text
+
+
+FILTERS = {
+    "status": AnimalFilters(statuses=("available",)),
+    "type": AnimalFilters(statuses=("available",), types=("dog",)),
+    "organization": AnimalFilters(statuses=("available",), organization_ids=(1, 2)),
+    "type and organization": AnimalFilters(
+        statuses=("available", "adopted"), types=("cat",), organization_ids=(3,)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FILTERS))
+def test_pages_and_counts_use_indexes(seeded_db: Database, name: str) -> None:
+    with seeded_db.read() as reader:
+        where = animal_queries.where(reader, FILTERS[name])
+        page_sql = (
+            f"{animal_queries.PAGE_SELECT} WHERE {where.sql} "
+            f"ORDER BY {animal_queries.ORDERINGS['recent']} LIMIT 20 OFFSET 40"
+        )
+        page_plan = assert_indexed(reader, page_sql, where.params)
+        if reader.is_sqlite and name in ("status", "type"):  # the hot pages: read in order
+            assert "USE TEMP B-TREE FOR ORDER BY" not in page_plan, page_plan
+        assert_indexed(reader, f"SELECT count(*) FROM animals a WHERE {where.sql}", where.params)
+
+
+def test_name_search_uses_the_trigram_index(seeded_db: Database) -> None:
+    with seeded_db.read() as reader:
+        where = animal_queries.where(reader, AnimalFilters(statuses=(), name="fred"))
+        text = assert_indexed(
+            reader, f"SELECT count(*) FROM animals a WHERE {where.sql}", where.params
+        )
+        assert ("animal_name_fts" in text) if reader.is_sqlite else ("ix_animals_name_trgm" in text)
+
+
+def test_location_box_uses_an_index(seeded_db: Database) -> None:
+    box = geo.bounding_box(geo.Point(40.7, -74.0), 100)
+    sql = (
+        "SELECT o.id FROM organizations o WHERE o.latitude BETWEEN :a AND :b "
+        "AND o.longitude BETWEEN :c AND :d"
+    )
+    params = {
+        "a": box.min_latitude,
+        "b": box.max_latitude,
+        "c": box.min_longitude,
+        "d": box.max_longitude,
+    }
+    with seeded_db.read() as reader:
+        text = plan(reader, sql, params)
+    assert "ix_organizations_latitude_longitude" in text, text
+
+
+def test_a_page_costs_a_fixed_number_of_queries(api: ContractClient, seeded_db: Database) -> None:
+    """No query per row: a page of 100 animals runs the same few statements as a page of 1."""
+    if not seeded_db.is_sqlite:
+        pytest.skip("statement tracing uses sqlite3's trace callback")
+    statements: list[str] = []
+
+    def trace(dbapi_connection: Any, *_: Any) -> None:
+        dbapi_connection.set_trace_callback(statements.append)
+
+    event.listen(seeded_db.engine, "checkout", trace)
+    try:
+        for limit in (1, 100):
+            statements.clear()
+            assert (
+                len(
+                    api.json(
+                        animals_url(limit=limit, location="10001", distance=500, sort="distance")
+                    )["animals"]
+                )
+                == limit
+            )
+            by_location = len(statements)
+            statements.clear()
+            assert len(api.json(animals_url(limit=limit, type="dog"))["animals"]) == limit
+            assert len(statements) <= 4, statements
+            assert by_location <= 12, by_location
+    finally:
+        event.remove(seeded_db.engine, "checkout", trace)
+        with seeded_db.engine.connect() as conn:
+            conn.connection.dbapi_connection.set_trace_callback(None)  # type: ignore[union-attr]
+
+
+def test_unused_prefix_route(api: ContractClient) -> None:
+    assert api.get(f"{PREFIX}/types").status_code == 200
