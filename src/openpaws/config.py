@@ -25,6 +25,8 @@ class Settings:
     token_lifetime_seconds: int = field(
         default_factory=lambda: int(_env("TOKEN_LIFETIME_SECONDS", "3600"))
     )
+    # Threads that run blocking database work per process; more only adds lock contention.
+    db_threads: int = field(default_factory=lambda: int(_env("DB_THREADS", "4")))
     cors_allow_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             o.strip() for o in _env("CORS_ALLOW_ORIGINS", "*").split(",") if o.strip()

@@ -519,6 +519,7 @@ def load(
             writes.insert_animals(conn, batch)
         if progress:
             progress(len(batch))
+    db.analyze()
     return len(orgs), animals
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import anyio.to_thread
+
 from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException
@@ -33,6 +35,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    def start() -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_threads
+        geo.warm_up()
+        database.optimize()
+
     def on_shutdown() -> None:
         if db is None:
             database.dispose()
@@ -46,7 +53,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             expose_headers=[petfinder.TOKEN_HEADER],
         ),
         exception_handlers={404: not_found, 405: not_found},
-        on_startup=[geo.warm_up],
+        on_startup=[start],
         on_shutdown=[on_shutdown],
         openapi_config=None,
     )

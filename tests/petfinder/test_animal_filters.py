@@ -228,3 +228,8 @@ def test_unknown_parameters_are_ignored(api: ContractClient, rows: list[Row]) ->
 
 def test_trailing_slash(api: ContractClient) -> None:
     assert api.get("/petfinder/v2/animals/?type=dog").status_code == 200
+
+
+@pytest.mark.parametrize("fragment", ['a"b', "%%%", "'; DROP TABLE animals; --", "NEAR(", "fr*"])
+def test_name_search_takes_any_text_literally(api: ContractClient, fragment: str) -> None:
+    assert walk(api, animals_url(name=fragment))[1] == 0

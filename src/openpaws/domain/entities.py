@@ -51,9 +51,14 @@ class Organization(msgspec.Struct, frozen=True):
 
 
 class Animal(msgspec.Struct, frozen=True):
+    """An animal, listed by an organization, owned by a person, or both.
+
+    Fields follow the column order of the ``animals`` table, so storage can build one from a
+    row positionally; ``organization`` (joined) comes last.
+    """
+
     id: int
     uuid: str
-    organization: Organization | None
     owner_person_id: int | None
     organization_animal_id: str | None
     type: str
@@ -114,6 +119,7 @@ class Animal(msgspec.Struct, frozen=True):
     created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
+    organization: Organization | None
 
     @property
     def has_special_needs(self) -> bool:

@@ -58,17 +58,20 @@ class _Builder:
             self.parts.append(f"{column} = {'TRUE' if value else 'FALSE'}")
 
     def name_contains(self, fragment: str) -> None:
+        """Case-insensitive substring match, served by a trigram index for 3+ characters."""
+        if self.reader.is_sqlite and len(fragment) >= 3:
+            # An FTS5 trigram phrase matches substrings; LIKE with ESCAPE would skip the index.
+            self.params["name_phrase"] = '"' + fragment.replace('"', '""') + '"'
+            self.parts.append(
+                "a.id IN (SELECT rowid FROM animal_name_fts WHERE animal_name_fts MATCH :name_phrase)"
+            )
+            return
         escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         self.params["name_pattern"] = f"%{escaped}%"
-        if not self.reader.is_sqlite:
-            self.parts.append("a.name ILIKE :name_pattern ESCAPE '\\'")  # pg_trgm index
-        elif len(fragment) >= 3:
-            self.parts.append(
-                "a.id IN (SELECT rowid FROM animal_name_fts "
-                "WHERE name LIKE :name_pattern ESCAPE '\\')"
-            )
-        else:  # too short for a trigram: LIKE over the candidate rows
+        if self.reader.is_sqlite:  # too short for a trigram: LIKE over the candidate rows
             self.parts.append("a.name LIKE :name_pattern ESCAPE '\\'")
+        else:
+            self.parts.append("a.name ILIKE :name_pattern ESCAPE '\\'")  # pg_trgm index
 
 
 def where(reader: Reader, f: AnimalFilters) -> Where:

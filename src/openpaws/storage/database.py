@@ -73,6 +73,19 @@ class Database:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.count_cache = CountCache()
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after bulk loads)."""
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+
+    def optimize(self) -> None:
+        """Cheap statistics upkeep: SQLite analyzes only the tables that need it."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA optimize")
+                conn.commit()
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
-from sqlalchemy import Boolean, Table
+from sqlalchemy import Boolean, Column, Table
 
 from openpaws.domain.entities import Address, Animal, Organization
 from openpaws.storage.tables import animals, organizations
@@ -14,22 +14,24 @@ from openpaws.storage.types import JSONText, Timestamp, from_micros
 
 Converter = Callable[[Any], Any] | None
 
+
 ADDRESS_FIELDS = tuple(msgspec.structs.fields(Address)[i].name for i in range(6))
 
 
+def _converter(column: Column[Any], entity: type[msgspec.Struct]) -> Converter:
+    """How a column's raw driver value becomes the entity's field value (None: as is)."""
+    if isinstance(column.type, JSONText):
+        field_type = next(f.type for f in msgspec.structs.fields(entity) if f.name == column.name)
+        return msgspec.json.Decoder(field_type).decode
+    if isinstance(column.type, Timestamp):
+        return from_micros
+    if isinstance(column.type, Boolean):
+        return bool
+    return None
+
+
 def _converters(table: Table, entity: type[msgspec.Struct]) -> list[Converter]:
-    types = {f.name: f.type for f in msgspec.structs.fields(entity)}
-    converters: list[Converter] = []
-    for column in table.columns:
-        if isinstance(column.type, JSONText):
-            converters.append(msgspec.json.Decoder(types[column.name]).decode)
-        elif isinstance(column.type, Timestamp):
-            converters.append(from_micros)
-        elif isinstance(column.type, Boolean):
-            converters.append(bool)
-        else:
-            converters.append(None)
-    return converters
+    return [_converter(column, entity) for column in table.columns]
 
 
 def _convert(names: Sequence[str], converters: Sequence[Converter], row: Sequence[Any]) -> dict:
@@ -40,28 +42,48 @@ def _convert(names: Sequence[str], converters: Sequence[Converter], row: Sequenc
 
 
 ORGANIZATION_COLUMNS = tuple(c.name for c in organizations.columns)
-ANIMAL_COLUMNS = tuple(c.name for c in animals.columns if c.name != "organization_id")
 _ORG_CONVERTERS = _converters(organizations, Organization)
+ORGANIZATION_SELECT = ", ".join(f"o.{name}" for name in ORGANIZATION_COLUMNS)
+
+# The animal's own columns in the entity's field order, for positional construction.
+ANIMAL_COLUMNS = tuple(f.name for f in msgspec.structs.fields(Animal) if f.name != "organization")
+ANIMAL_SELECT = ", ".join(f"a.{name}" for name in ANIMAL_COLUMNS)
 _ANIMAL_CONVERTERS = [
-    conv
-    for col, conv in zip(animals.columns, _converters(animals, Animal), strict=True)
-    if col.name != "organization_id"
+    (index, convert)
+    for index, convert in enumerate(_converter(animals.c[name], Animal) for name in ANIMAL_COLUMNS)
+    if convert is not None
 ]
 
-ORGANIZATION_SELECT = ", ".join(f"o.{name}" for name in ORGANIZATION_COLUMNS)
-ANIMAL_SELECT = ", ".join(f"a.{name}" for name in ANIMAL_COLUMNS)
+
+_ORGANIZATION_MEMO: dict[tuple[Any, ...], Organization] = {}
+_ORGANIZATION_MEMO_SIZE = 20_000
 
 
 def organization_from_row(row: Sequence[Any]) -> Organization:
-    values = _convert(ORGANIZATION_COLUMNS, _ORG_CONVERTERS, row)
-    values["address"] = Address(*(values.pop(name) for name in ADDRESS_FIELDS))
-    return Organization(**values)
+    """The organization a row of ``ORGANIZATION_SELECT`` holds.
+
+    Memoised on the whole row, so a changed row is a new key and the memo is always exact.
+    """
+    key = tuple(row)
+    found = _ORGANIZATION_MEMO.get(key)
+    if found is None:
+        values = _convert(ORGANIZATION_COLUMNS, _ORG_CONVERTERS, row)
+        values["address"] = Address(*(values.pop(name) for name in ADDRESS_FIELDS))
+        found = Organization(**values)
+        if len(_ORGANIZATION_MEMO) >= _ORGANIZATION_MEMO_SIZE:
+            _ORGANIZATION_MEMO.clear()
+        _ORGANIZATION_MEMO[key] = found
+    return found
 
 
 def animal_from_row(row: Sequence[Any], organization: Organization | None) -> Animal:
     """A row of ``ANIMAL_SELECT`` (the animal's own columns) and its organization."""
-    values = _convert(ANIMAL_COLUMNS, _ANIMAL_CONVERTERS, row)
-    return Animal(organization=organization, **values)
+    values = list(row)
+    for index, convert in _ANIMAL_CONVERTERS:
+        value = values[index]
+        if value is not None:
+            values[index] = convert(value)
+    return Animal(*values, organization)
 
 
 def animals_with_organizations(rows: Sequence[Sequence[Any]]) -> list[Animal]:
