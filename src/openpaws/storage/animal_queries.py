@@ -63,7 +63,8 @@ class _Builder:
             # An FTS5 trigram phrase matches substrings; LIKE with ESCAPE would skip the index.
             self.params["name_phrase"] = '"' + fragment.replace('"', '""') + '"'
             self.parts.append(
-                "a.id IN (SELECT rowid FROM animal_name_fts WHERE animal_name_fts MATCH :name_phrase)"
+                "a.id IN (SELECT rowid FROM animal_name_fts "
+                "WHERE animal_name_fts MATCH :name_phrase)"
             )
             return
         escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
