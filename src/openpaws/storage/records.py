@@ -83,7 +83,7 @@ def animal_from_row(row: Sequence[Any], organization: Organization | None) -> An
         value = values[index]
         if value is not None:
             values[index] = convert(value)
-    return Animal(*values, organization)
+    return Animal(*values, organization)  # type: ignore[call-arg]  # positional, in field order
 
 
 def animals_with_organizations(rows: Sequence[Sequence[Any]]) -> list[Animal]:
