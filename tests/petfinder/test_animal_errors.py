@@ -88,12 +88,6 @@ def test_unknown_path_under_the_prefix_is_a_problem(api: ContractClient) -> None
     assert response.json()["type"].endswith("/ERR-404/")
 
 
-def test_wrong_method_is_a_problem(api: ContractClient) -> None:
-    response = api.client.delete("/petfinder/v2/animals")
-    assert response.status_code == 405
-    assert response.headers["content-type"].startswith("application/problem+json")
-
-
 def test_page_past_the_end_is_empty(api: ContractClient) -> None:
     page = api.json(animals_url(page="100000", type="dog"))
     assert page["animals"] == []

@@ -42,6 +42,11 @@ class NotFound(OpenPawsError):
     status = 404
 
 
+class MethodNotAllowed(OpenPawsError):
+    code = "method_not_allowed"
+    status = 405
+
+
 class Unauthenticated(OpenPawsError):
     code = "unauthenticated"
     status = 401

@@ -9,6 +9,7 @@ from openpaws.dialects.petfinder import wire
 from openpaws.domain.errors import (
     InvalidClient,
     InvalidInput,
+    MethodNotAllowed,
     MissingInput,
     NotFound,
     OpenPawsError,
@@ -25,6 +26,7 @@ _KINDS: tuple[tuple[type[OpenPawsError], str, str], ...] = (
     (Unauthenticated, "ERR-401", "Unauthorized"),
     (PermissionDenied, "ERR-403", "Access Forbidden"),
     (NotFound, "ERR-404", "Not Found"),
+    (MethodNotAllowed, "ERR-405", "Method Not Allowed"),
     (MissingInput, "ERR-00001", "Missing Parameters"),
     (InvalidInput, "ERR-00002", "Invalid Request"),
 )

@@ -18,7 +18,13 @@ from litestar.params import FromPath, RawBody
 from openpaws.config import Settings
 from openpaws.dialects.petfinder import mappers, params, problems, vocab, wire
 from openpaws.domain import animals, organizations, taxonomy
-from openpaws.domain.errors import InvalidInput, MissingInput, NotFound, OpenPawsError
+from openpaws.domain.errors import (
+    InvalidInput,
+    MethodNotAllowed,
+    MissingInput,
+    NotFound,
+    OpenPawsError,
+)
 from openpaws.domain.search import AnimalSearch
 from openpaws.platform import oauth
 from openpaws.storage.database import Database
@@ -202,10 +208,8 @@ def _handle_error(request: Request[Any, Any, Any], error: Exception) -> Response
         return problems.problem_response(error)
     if isinstance(error, HTTPException) and error.status_code == 404:
         return problems.problem_response(NotFound("The requested resource was not found."))
-    if isinstance(error, HTTPException) and error.status_code < 500:
-        failure = OpenPawsError(str(error.detail))
-        failure.status = error.status_code
-        return problems.problem_response(failure)
+    if isinstance(error, HTTPException) and error.status_code == 405:
+        return problems.problem_response(MethodNotAllowed("The method is not allowed here."))
     request.logger.exception("unexpected error", exc_info=error)
     return problems.problem_response(problems.unexpected())
 
