@@ -70,16 +70,18 @@ def make_client(db: Database, contract: Contract, **settings: Any) -> ContractCl
     return ContractClient(client, contract)
 
 
+def grant(creds: oauth.ClientCredentials, secret: str | None = None) -> dict[str, str]:
+    """A client-credentials token request body."""
+    return {
+        "grant_type": "client_credentials",
+        "client_id": creds.client_id,
+        "client_secret": creds.client_secret if secret is None else secret,
+    }
+
+
 def authorize(api: ContractClient, db: Database) -> None:
     creds = oauth.create_client(db, "tests")
-    response = api.post(
-        f"{PREFIX}/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-        },
-    )
+    response = api.post(f"{PREFIX}/oauth2/token", data=grant(creds))
     assert response.status_code == 200, response.text
     api.token = response.json()["access_token"]
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX
+from tests.conftest import PREFIX, grant
 from tests.support import examples, reference
 from tests.support.api import ContractClient
 from tests.support.contract import Contract
@@ -118,13 +118,5 @@ def test_token_example_keys(fresh_api: ContractClient, fresh_db: Database) -> No
     from openpaws.platform import oauth
 
     creds = oauth.create_client(fresh_db, "examples")
-    token = fresh_api.post(
-        f"{PREFIX}/oauth2/token",
-        auth=False,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-        },
-    ).json()
+    token = fresh_api.post(f"{PREFIX}/oauth2/token", auth=False, data=grant(creds)).json()
     assert not examples.missing_or_mistyped(examples.load("petfinder", "token.json"), token)

@@ -10,7 +10,7 @@ import pytest
 from openpaws.platform import oauth
 from openpaws.storage import credentials
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX
+from tests.conftest import PREFIX, grant
 from tests.support.api import ContractClient
 
 TOKEN_URL = f"{PREFIX}/oauth2/token"
@@ -51,11 +51,7 @@ def test_json_body(fresh_api: ContractClient, creds: oauth.ClientCredentials) ->
     response = fresh_api.post(
         TOKEN_URL,
         auth=False,
-        json={
-            "grant_type": "client_credentials",
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret,
-        },
+        json=grant(creds),
     )
     assert response.status_code == 200
     _assert_token(response.json())
@@ -99,11 +95,7 @@ def test_wrong_secret_is_invalid_client(
     response = fresh_api.post(
         TOKEN_URL,
         auth=False,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds.client_id,
-            "client_secret": creds.client_secret + "x",
-        },
+        data=grant(creds, creds.client_secret + "x"),
     )
     assert response.status_code == 401
     assert response.json()["title"] == "invalid_client"
@@ -176,17 +168,7 @@ def test_expired_token_is_refused(fresh_api: ContractClient, fresh_db: Database)
 def test_secrets_and_tokens_are_stored_only_as_hashes(
     fresh_api: ContractClient, fresh_db: Database, creds: oauth.ClientCredentials
 ) -> None:
-    token = _assert_token(
-        fresh_api.post(
-            TOKEN_URL,
-            auth=False,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": creds.client_id,
-                "client_secret": creds.client_secret,
-            },
-        ).json()
-    )
+    token = _assert_token(fresh_api.post(TOKEN_URL, auth=False, data=grant(creds)).json())
     with fresh_db.engine.connect() as conn:
         dump = " ".join(
             str(value)
