@@ -137,9 +137,22 @@ ORDERINGS = {
 
 
 def page(reader: Reader, w: Where, ordering: str, limit: int, offset: int) -> list[Animal]:
-    sql = f"{PAGE_SELECT} WHERE {w.sql} ORDER BY {ORDERINGS[ordering]} LIMIT :limit OFFSET :offset"
-    rows = reader.all(sql, {**w.params, "limit": limit, "offset": offset})
+    """One page in ``ordering``.
+
+    The ids are found first (an index-only walk, cheap even deep into the results), then only
+    those rows are read and joined.
+    """
+    rows = reader.all(page_sql(w, ordering), {**w.params, "limit": limit, "offset": offset})
     return animals_with_organizations(rows)
+
+
+def page_sql(w: Where, ordering: str) -> str:
+    order = ORDERINGS[ordering]
+    sql = (
+        f"{PAGE_SELECT} WHERE a.id IN (SELECT a.id FROM animals a WHERE {w.sql} "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset)"
+    )
+    return sql if ordering == "random" else f"{sql} ORDER BY {order}"
 
 
 def by_id(reader: Reader, animal_id: int) -> Animal | None:
