@@ -10,7 +10,7 @@ from datetime import datetime
 import msgspec
 
 
-class Photo(msgspec.Struct, frozen=True, omit_defaults=True):
+class Photo(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """One picture; sizes the source did not give fall back to ``full``."""
 
     full: str
@@ -19,7 +19,7 @@ class Photo(msgspec.Struct, frozen=True, omit_defaults=True):
     large: str | None = None
 
 
-class Address(msgspec.Struct, frozen=True):
+class Address(msgspec.Struct, frozen=True, gc=False):
     address1: str | None = None
     address2: str | None = None
     city: str | None = None
@@ -28,7 +28,7 @@ class Address(msgspec.Struct, frozen=True):
     country: str | None = None
 
 
-class Organization(msgspec.Struct, frozen=True):
+class Organization(msgspec.Struct, frozen=True, gc=False):
     id: int
     uuid: str
     code: str
@@ -50,7 +50,7 @@ class Organization(msgspec.Struct, frozen=True):
     updated_at: datetime
 
 
-class Animal(msgspec.Struct, frozen=True):
+class Animal(msgspec.Struct, frozen=True, gc=False):
     """An animal, listed by an organization, owned by a person, or both.
 
     Fields follow the column order of the ``animals`` table, so storage can build one from a
@@ -126,7 +126,7 @@ class Animal(msgspec.Struct, frozen=True):
         return bool(self.special_needs)
 
 
-class OAuthClient(msgspec.Struct, frozen=True):
+class OAuthClient(msgspec.Struct, frozen=True, gc=False):
     id: int
     client_id: str
     name: str

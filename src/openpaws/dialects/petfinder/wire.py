@@ -5,35 +5,35 @@ from __future__ import annotations
 import msgspec
 
 
-class Link(msgspec.Struct):
+class Link(msgspec.Struct, gc=False):
     href: str
 
 
-class Photo(msgspec.Struct):
+class Photo(msgspec.Struct, gc=False):
     small: str
     medium: str
     large: str
     full: str
 
 
-class Video(msgspec.Struct):
+class Video(msgspec.Struct, gc=False):
     embed: str
 
 
-class Breeds(msgspec.Struct):
+class Breeds(msgspec.Struct, gc=False):
     primary: str | None
     secondary: str | None
     mixed: bool
     unknown: bool
 
 
-class Colors(msgspec.Struct):
+class Colors(msgspec.Struct, gc=False):
     primary: str | None
     secondary: str | None
     tertiary: str | None
 
 
-class Attributes(msgspec.Struct):
+class Attributes(msgspec.Struct, gc=False):
     spayed_neutered: bool | None
     house_trained: bool | None
     declawed: bool | None
@@ -41,13 +41,13 @@ class Attributes(msgspec.Struct):
     shots_current: bool | None
 
 
-class Environment(msgspec.Struct):
+class Environment(msgspec.Struct, gc=False):
     children: bool | None
     dogs: bool | None
     cats: bool | None
 
 
-class Address(msgspec.Struct):
+class Address(msgspec.Struct, gc=False):
     address1: str | None
     address2: str | None
     city: str | None
@@ -56,19 +56,19 @@ class Address(msgspec.Struct):
     country: str | None
 
 
-class Contact(msgspec.Struct):
+class Contact(msgspec.Struct, gc=False):
     email: str | None
     phone: str | None
     address: Address
 
 
-class AnimalLinks(msgspec.Struct):
+class AnimalLinks(msgspec.Struct, gc=False):
     self: Link
     type: Link
     organization: Link
 
 
-class Animal(msgspec.Struct, rename={"links": "_links"}):
+class Animal(msgspec.Struct, gc=False, rename={"links": "_links"}):
     id: int
     organization_id: str | None
     url: str
@@ -97,12 +97,12 @@ class Animal(msgspec.Struct, rename={"links": "_links"}):
     links: AnimalLinks
 
 
-class PageLinks(msgspec.Struct, omit_defaults=True):
+class PageLinks(msgspec.Struct, gc=False, omit_defaults=True):
     previous: Link | None = None
     next: Link | None = None
 
 
-class Pagination(msgspec.Struct, rename={"links": "_links"}):
+class Pagination(msgspec.Struct, gc=False, rename={"links": "_links"}):
     count_per_page: int
     total_count: int
     current_page: int
@@ -110,21 +110,21 @@ class Pagination(msgspec.Struct, rename={"links": "_links"}):
     links: PageLinks
 
 
-class AnimalsPage(msgspec.Struct):
+class AnimalsPage(msgspec.Struct, gc=False):
     animals: list[Animal]
     pagination: Pagination
 
 
-class AnimalEnvelope(msgspec.Struct):
+class AnimalEnvelope(msgspec.Struct, gc=False):
     animal: Animal
 
 
-class TypeLinks(msgspec.Struct):
+class TypeLinks(msgspec.Struct, gc=False):
     self: Link
     breeds: Link
 
 
-class AnimalType(msgspec.Struct, rename={"links": "_links"}):
+class AnimalType(msgspec.Struct, gc=False, rename={"links": "_links"}):
     name: str
     coats: list[str]
     colors: list[str]
@@ -132,28 +132,28 @@ class AnimalType(msgspec.Struct, rename={"links": "_links"}):
     links: TypeLinks
 
 
-class TypesList(msgspec.Struct):
+class TypesList(msgspec.Struct, gc=False):
     types: list[AnimalType]
 
 
-class TypeEnvelope(msgspec.Struct):
+class TypeEnvelope(msgspec.Struct, gc=False):
     type: AnimalType
 
 
-class BreedLinks(msgspec.Struct):
+class BreedLinks(msgspec.Struct, gc=False):
     type: Link
 
 
-class Breed(msgspec.Struct, rename={"links": "_links"}):
+class Breed(msgspec.Struct, gc=False, rename={"links": "_links"}):
     name: str
     links: BreedLinks
 
 
-class BreedsList(msgspec.Struct):
+class BreedsList(msgspec.Struct, gc=False):
     breeds: list[Breed]
 
 
-class Hours(msgspec.Struct):
+class Hours(msgspec.Struct, gc=False):
     monday: str | None
     tuesday: str | None
     wednesday: str | None
@@ -163,12 +163,12 @@ class Hours(msgspec.Struct):
     sunday: str | None
 
 
-class Adoption(msgspec.Struct):
+class Adoption(msgspec.Struct, gc=False):
     policy: str | None
     url: str | None
 
 
-class SocialMedia(msgspec.Struct):
+class SocialMedia(msgspec.Struct, gc=False):
     facebook: str | None
     twitter: str | None
     youtube: str | None
@@ -176,12 +176,12 @@ class SocialMedia(msgspec.Struct):
     pinterest: str | None
 
 
-class OrganizationLinks(msgspec.Struct):
+class OrganizationLinks(msgspec.Struct, gc=False):
     self: Link
     animals: Link
 
 
-class Organization(msgspec.Struct, rename={"links": "_links"}):
+class Organization(msgspec.Struct, gc=False, rename={"links": "_links"}):
     id: str
     name: str
     email: str | None
@@ -198,28 +198,30 @@ class Organization(msgspec.Struct, rename={"links": "_links"}):
     links: OrganizationLinks
 
 
-class OrganizationsPage(msgspec.Struct):
+class OrganizationsPage(msgspec.Struct, gc=False):
     organizations: list[Organization]
     pagination: Pagination
 
 
-class OrganizationEnvelope(msgspec.Struct):
+class OrganizationEnvelope(msgspec.Struct, gc=False):
     organization: Organization
 
 
-class Token(msgspec.Struct):
+class Token(msgspec.Struct, gc=False):
     token_type: str
     expires_in: int
     access_token: str
 
 
-class InvalidParam(msgspec.Struct):
+class InvalidParam(msgspec.Struct, gc=False):
     in_: str = msgspec.field(name="in")
     path: str = ""
     message: str = ""
 
 
-class Problem(msgspec.Struct, omit_defaults=True, rename={"invalid_params": "invalid-params"}):
+class Problem(
+    msgspec.Struct, gc=False, omit_defaults=True, rename={"invalid_params": "invalid-params"}
+):
     type: str
     status: int
     title: str
