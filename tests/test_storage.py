@@ -93,7 +93,7 @@ def test_name_search_uses_the_trigram_index(seeded_db: Database) -> None:
         text = assert_indexed(
             reader, f"SELECT count(*) FROM animals a WHERE {where.sql}", where.params
         )
-        assert ("animal_name_fts" in text) if reader.is_sqlite else ("ix_animals_name_trgm" in text)
+        assert ("animal_text_fts" in text) if reader.is_sqlite else ("ix_animals_name_trgm" in text)
 
 
 def test_location_box_uses_an_index(seeded_db: Database) -> None:

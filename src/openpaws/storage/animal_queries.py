@@ -61,10 +61,10 @@ class _Builder:
         """Case-insensitive substring match, served by a trigram index for 3+ characters."""
         if self.reader.is_sqlite and len(fragment) >= 3:
             # An FTS5 trigram phrase matches substrings; LIKE with ESCAPE would skip the index.
-            self.params["name_phrase"] = '"' + fragment.replace('"', '""') + '"'
+            self.params["name_phrase"] = 'name : "' + fragment.replace('"', '""') + '"'
             self.parts.append(
-                "a.id IN (SELECT rowid FROM animal_name_fts "
-                "WHERE animal_name_fts MATCH :name_phrase)"
+                "a.id IN (SELECT rowid FROM animal_text_fts "
+                "WHERE animal_text_fts MATCH :name_phrase)"
             )
             return
         escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -14,7 +14,13 @@ from openpaws.storage.database import Database
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # Search structures the migrations create by hand, outside tables.py.
-UNMODELLED = ("animal_name_fts", "ix_animals_name_trgm")
+UNMODELLED = (
+    "animal_name_fts",
+    "animal_text_fts",
+    "ix_animals_name_trgm",
+    "ix_animals_description_trgm",
+    "ix_animals_breed_",
+)
 
 
 def include_object(

@@ -78,6 +78,7 @@ custom_statuses = Table(
     Column("status_class", String(16), nullable=False),
     Column("is_public", Boolean, nullable=False),
     Column("is_default", Boolean, nullable=False, server_default=text("false")),
+    Column("position", Integer, nullable=False, server_default=text("0")),
     UniqueConstraint("organization_id", "label"),
 )
 
@@ -197,6 +198,77 @@ animals = Table(
         "id",
     ),
     Index("ix_animals_owner_person_id", "owner_person_id"),
+    Index("ix_animals_organization_id_created_at", "organization_id", "created_at", "id"),
+)
+
+custom_field_definitions = Table(
+    "custom_field_definitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("entity", String(16), nullable=False),  # pet or person
+    Column("field_key", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("field_type", String(16), nullable=False),
+    Column("required", Boolean, nullable=False),
+    Column("help_text", Text),
+    Column("options", JSONText),  # list of allowed values for select fields
+    Column("section", String(100)),
+    Column("position", Integer, nullable=False),
+    UniqueConstraint("organization_id", "entity", "field_key"),
+)
+
+# Per-organization overrides of the hourly request limits (endpoint class -> requests/hour).
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
+    Column("endpoint_class", String(32), primary_key=True),
+    Column("per_hour", Integer, nullable=False),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),  # shown in listings
+    Column("last_four", String(4), nullable=False),
+    Column("scope", String(16), nullable=False),  # read, or write (write + read)
+    Column("name", String(200)),
+    Column("created_at", Timestamp, nullable=False),
+    Column("revoked_at", Timestamp),
+)
+
+# A write's outcome under an Idempotency-Key, kept so a retry replays it.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("api_key_id", ForeignKey("api_keys.id"), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer),
+    Column("body", Text),
+    Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp, nullable=False),
+    Index("ix_idempotency_keys_expires_at", "expires_at"),
+)
+
+# Events written in the transaction of the change they describe; delivered after commit.
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("organization_id", ForeignKey("organizations.id")),
+    Column("event_type", String(64), nullable=False),
+    Column("payload", JSONText, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("delivered_at", Timestamp),
+    Index("ix_outbox_events_delivered_at_id", "delivered_at", "id"),
 )
 
 oauth_clients = Table(
