@@ -126,6 +126,43 @@ class Animal(msgspec.Struct, frozen=True, gc=False):
         return bool(self.special_needs)
 
 
+class AnimalDetails(msgspec.Struct, frozen=True, gc=False):
+    """An animal with the names of what it refers to, resolved."""
+
+    animal: Animal
+    status_label: str | None  # its custom status's label, if it has one
+    veterinarian_name: str | None
+    adopted_by_name: str | None
+
+
+class CustomStatus(msgspec.Struct, frozen=True, gc=False):
+    """An organization's own name for a status, with its canonical class."""
+
+    id: int
+    uuid: str
+    organization_id: int
+    label: str
+    status_class: str
+    is_public: bool
+    is_default: bool
+    position: int
+
+
+class CustomFieldDefinition(msgspec.Struct, frozen=True, gc=False):
+    id: int
+    uuid: str
+    organization_id: int
+    entity: str  # pet, or a kind of person (adopter, foster, ...)
+    field_key: str
+    label: str
+    field_type: str
+    required: bool
+    help_text: str | None
+    options: list[str] | None
+    section: str | None
+    position: int
+
+
 class OAuthClient(msgspec.Struct, frozen=True, gc=False):
     id: int
     client_id: str

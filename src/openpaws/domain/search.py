@@ -25,8 +25,20 @@ class Near:
 
 
 @dataclass(frozen=True)
+class StatusLabelMatch:
+    """Animals shown under one status label: those with one of these custom statuses, and
+    those with no custom status whose class has that label by default."""
+
+    custom_status_ids: tuple[int, ...]
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AnimalFilters:
-    """Conditions on publicly listed animals; empty tuples and None mean "any"."""
+    """Conditions on publicly listed animals; empty tuples and None mean "any".
+
+    ``statuses`` are listing status classes; empty means any listed animal.
+    """
 
     statuses: tuple[str, ...]
     types: tuple[str, ...] = ()
@@ -46,6 +58,9 @@ class AnimalFilters:
     special_needs: bool | None = None
     published_before: datetime | None = None
     published_after: datetime | None = None
+    text: str | None = None  # substring of name, description or a breed
+    updated_since: datetime | None = None
+    status_label: StatusLabelMatch | None = None
 
 
 @dataclass(frozen=True)

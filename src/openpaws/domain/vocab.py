@@ -69,7 +69,19 @@ class OrganizationKind(StrEnum):
 class PersonRole(StrEnum):
     ADOPTER = "adopter"
     FOSTER = "foster"
-    OWNER = "owner"
+    SURRENDER = "surrender"  # someone giving an animal up
+    VOLUNTEER = "volunteer"
+    OWNER = "owner"  # a platform user who owns pets
+
+
+class PersonStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    TRAINING = "training"
+    INACTIVE = "inactive"
+    DENIED = "denied"
+    SUSPENDED = "suspended"
+    BLOCKED = "blocked"
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

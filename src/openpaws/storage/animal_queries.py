@@ -6,16 +6,33 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpaws.domain.entities import Animal
-from openpaws.domain.search import AnimalFilters
+from openpaws.domain.entities import Animal, AnimalDetails
+from openpaws.domain.search import AnimalFilters, StatusLabelMatch
 from openpaws.storage.database import Reader
-from openpaws.storage.records import ANIMAL_SELECT, ORGANIZATION_SELECT, animals_with_organizations
+from openpaws.storage.records import (
+    ANIMAL_SELECT,
+    ORGANIZATION_SELECT,
+    animals_with_organizations,
+    details_from_rows,
+)
 from openpaws.storage.types import to_micros
 
 PAGE_SELECT = (
     f"SELECT {ANIMAL_SELECT}, {ORGANIZATION_SELECT} "
     "FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id"
 )
+# The same, with the names an animal refers to: status label, veterinarian, adopter.
+DETAILS_SELECT = (
+    f"SELECT {ANIMAL_SELECT}, {ORGANIZATION_SELECT}, cs.label, vet.name, adopter.name "
+    "FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id "
+    "LEFT JOIN custom_statuses cs ON cs.id = a.custom_status_id "
+    "LEFT JOIN organizations vet ON vet.id = a.primary_veterinarian_id "
+    "LEFT JOIN persons adopter ON adopter.id = a.adopted_by_person_id"
+)
+
+
+# The columns a free-text search looks in (all indexed by the trigram search structures).
+TEXT_COLUMNS = ("name", "description", "breed_primary", "breed_secondary")
 
 
 @dataclass(frozen=True)
@@ -53,31 +70,45 @@ class _Builder:
             bound = self.values(name, values)
             self.parts.append("(" + " OR ".join(f"{c} IN {bound}" for c in columns) + ")")
 
+    def status_label(self, match: StatusLabelMatch) -> None:
+        either = ["1 = 0"]
+        if match.custom_status_ids:
+            ids = self.values("label_status", match.custom_status_ids)
+            either.append(f"a.custom_status_id IN {ids}")
+        if match.classes:
+            classes = self.values("label_class", match.classes)
+            either.append(f"(a.custom_status_id IS NULL AND a.status IN {classes})")
+        self.parts.append("(" + " OR ".join(either) + ")")
+
     def flag(self, column: str, value: bool | None) -> None:
         if value is not None:
             self.parts.append(f"{column} = {'TRUE' if value else 'FALSE'}")
 
-    def name_contains(self, fragment: str) -> None:
-        """Case-insensitive substring match, served by a trigram index for 3+ characters."""
+    def contains(self, name: str, columns: Sequence[str], fragment: str) -> None:
+        """Case-insensitive substring of any of ``columns``, served by a trigram index for 3+
+        characters (FTS5 on SQLite, pg_trgm on PostgreSQL)."""
         if self.reader.is_sqlite and len(fragment) >= 3:
             # An FTS5 trigram phrase matches substrings; LIKE with ESCAPE would skip the index.
-            self.params["name_phrase"] = 'name : "' + fragment.replace('"', '""') + '"'
+            phrase = '"' + fragment.replace('"', '""') + '"'
+            self.params[name] = "{" + " ".join(columns) + "} : " + phrase
             self.parts.append(
-                "a.id IN (SELECT rowid FROM animal_text_fts "
-                "WHERE animal_text_fts MATCH :name_phrase)"
+                f"a.id IN (SELECT rowid FROM animal_text_fts WHERE animal_text_fts MATCH :{name})"
             )
             return
         escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        self.params["name_pattern"] = f"%{escaped}%"
-        if self.reader.is_sqlite:  # too short for a trigram: LIKE over the candidate rows
-            self.parts.append("a.name LIKE :name_pattern ESCAPE '\\'")
-        else:
-            self.parts.append("a.name ILIKE :name_pattern ESCAPE '\\'")  # pg_trgm index
+        self.params[name] = f"%{escaped}%"
+        like = "LIKE" if self.reader.is_sqlite else "ILIKE"  # SQLite's LIKE ignores ASCII case
+        self.parts.append(
+            "(" + " OR ".join(f"a.{c} {like} :{name} ESCAPE '\\'" for c in columns) + ")"
+        )
 
 
 def where(reader: Reader, f: AnimalFilters) -> Where:
     b = _Builder(reader)
-    b.any_of("a.public_status", "status", f.statuses)
+    if f.statuses:
+        b.any_of("a.public_status", "status", f.statuses)
+    else:
+        b.parts.append("a.public_status IS NOT NULL")
     b.any_of("a.type", "type", f.types)
     b.any_column(("a.breed_primary", "a.breed_secondary"), "breed", f.breeds)
     b.any_of("a.size", "size", f.sizes)
@@ -103,7 +134,14 @@ def where(reader: Reader, f: AnimalFilters) -> Where:
         b.parts.append("a.published_at > :after")
         b.params["after"] = to_micros(f.published_after)
     if f.name:
-        b.name_contains(f.name)
+        b.contains("name_text", ("name",), f.name)
+    if f.text:
+        b.contains("any_text", TEXT_COLUMNS, f.text)
+    if f.updated_since is not None:
+        b.parts.append("a.updated_at >= :updated_since")
+        b.params["updated_since"] = to_micros(f.updated_since)
+    if f.status_label is not None:
+        b.status_label(f.status_label)
     return Where(" AND ".join(b.parts) or "1 = 1", b.params)
 
 
@@ -129,6 +167,7 @@ def count_by_organization(reader: Reader, w: Where) -> dict[int, int]:
 
 ORDERINGS = {
     "recent": "a.published_at DESC, a.id DESC",
+    "newest": "a.created_at DESC, a.id DESC",
     "-recent": "a.published_at ASC, a.id ASC",
     "id": "a.id ASC",
     "-id": "a.id DESC",
@@ -146,13 +185,31 @@ def page(reader: Reader, w: Where, ordering: str, limit: int, offset: int) -> li
     return animals_with_organizations(rows)
 
 
-def page_sql(w: Where, ordering: str) -> str:
+def details_page(
+    reader: Reader, w: Where, ordering: str, limit: int, offset: int
+) -> list[AnimalDetails]:
+    """As ``page``, with the names each animal refers to."""
+    sql = page_sql(w, ordering, DETAILS_SELECT)
+    return details_from_rows(reader.all(sql, {**w.params, "limit": limit, "offset": offset}))
+
+
+def page_sql(w: Where, ordering: str, select: str = PAGE_SELECT) -> str:
     order = ORDERINGS[ordering]
     sql = (
-        f"{PAGE_SELECT} WHERE a.id IN (SELECT a.id FROM animals a WHERE {w.sql} "
+        f"{select} WHERE a.id IN (SELECT a.id FROM animals a WHERE {w.sql} "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset)"
     )
     return sql if ordering == "random" else f"{sql} ORDER BY {order}"
+
+
+def details_by_id(reader: Reader, animal_id: int) -> AnimalDetails | None:
+    rows = reader.all(f"{DETAILS_SELECT} WHERE a.id = :id", {"id": animal_id})
+    return details_from_rows(rows)[0] if rows else None
+
+
+def details_by_uuid(reader: Reader, animal_uuid: str) -> AnimalDetails | None:
+    rows = reader.all(f"{DETAILS_SELECT} WHERE a.uuid = :uuid", {"uuid": animal_uuid})
+    return details_from_rows(rows)[0] if rows else None
 
 
 def by_id(reader: Reader, animal_id: int) -> Animal | None:

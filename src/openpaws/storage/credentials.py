@@ -9,7 +9,6 @@ from sqlalchemy import Connection, delete, insert, select, update
 from openpaws.domain.entities import OAuthClient
 from openpaws.storage.database import Reader
 from openpaws.storage.tables import access_tokens, oauth_clients
-from openpaws.storage.types import to_micros
 
 
 def insert_client(
@@ -73,6 +72,3 @@ def expire_token_now(conn: Connection, token_hash: str, now: datetime) -> None:
     conn.execute(
         update(access_tokens).where(access_tokens.c.token_hash == token_hash).values(expires_at=now)
     )
-
-
-__all__ = ["to_micros"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import Connection, or_, select
+
 from openpaws.domain.entities import Organization
 from openpaws.domain.geo import Box
 from openpaws.storage.database import Reader
 from openpaws.storage.records import ORGANIZATION_SELECT, organization_from_row
+from openpaws.storage.tables import organizations
 
 ORG_SELECT = f"SELECT {ORGANIZATION_SELECT} FROM organizations o"
 
@@ -45,6 +48,15 @@ def ids_for_codes(reader: Reader, codes: Sequence[str]) -> list[int]:
     placeholders = ", ".join(f":{name}" for name in params)
     rows = reader.all(f"SELECT id FROM organizations WHERE code IN ({placeholders})", params)
     return [int(row[0]) for row in rows]
+
+
+def id_for_reference(conn: Connection, reference: str) -> int | None:
+    """The id of the organization whose public code (any case) or UUID is ``reference``."""
+    return conn.execute(
+        select(organizations.c.id).where(
+            or_(organizations.c.code == reference.upper(), organizations.c.uuid == reference)
+        )
+    ).scalar_one_or_none()
 
 
 def by_code(reader: Reader, code: str) -> Organization | None:

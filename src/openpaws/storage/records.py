@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import Boolean, Column, Table
 
-from openpaws.domain.entities import Address, Animal, Organization
+from openpaws.domain.entities import Address, Animal, AnimalDetails, Organization
 from openpaws.storage.tables import animals, organizations
 from openpaws.storage.types import JSONText, Timestamp, from_micros
 
@@ -84,6 +84,15 @@ def animal_from_row(row: Sequence[Any], organization: Organization | None) -> An
         if value is not None:
             values[index] = convert(value)
     return Animal(*values, organization)  # type: ignore[call-arg]  # positional, in field order
+
+
+def details_from_rows(rows: Sequence[Sequence[Any]]) -> list[AnimalDetails]:
+    """Rows of ``DETAILS_SELECT``: the animal, its organization, then the resolved names."""
+    names_at = len(ANIMAL_COLUMNS) + len(ORGANIZATION_COLUMNS)
+    animals = animals_with_organizations([row[:names_at] for row in rows])
+    return [
+        AnimalDetails(animal, *row[names_at:]) for animal, row in zip(animals, rows, strict=True)
+    ]
 
 
 def animals_with_organizations(rows: Sequence[Sequence[Any]]) -> list[Animal]:

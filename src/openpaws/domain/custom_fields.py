@@ -1,0 +1,96 @@
+"""Checking custom field values against an organization's field definitions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from openpaws.domain.entities import CustomFieldDefinition
+from openpaws.domain.errors import FieldProblem, InvalidInput
+
+
+def _number(value: Any) -> int | float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return int(number) if number.is_integer() and "." not in value else number
+    return None
+
+
+def _check(definition: CustomFieldDefinition, value: Any) -> tuple[Any, str | None]:
+    """The stored form of ``value``, or a reason it does not fit the field."""
+    kind = definition.field_type
+    options = definition.options or []
+    if kind in ("text", "textarea"):
+        return (value, None) if isinstance(value, str) else (None, "Expected string")
+    if kind == "number":
+        number = _number(value)
+        return (number, None) if number is not None else (None, "Expected number")
+    if kind == "boolean":
+        return (value, None) if isinstance(value, bool) else (None, "Expected boolean")
+    if kind == "select":
+        if isinstance(value, str) and value in options:
+            return value, None
+        return None, f"Expected one of: {', '.join(options)}"
+    if kind == "multiselect":
+        if isinstance(value, list) and all(isinstance(v, str) and v in options for v in value):
+            return value, None
+        return None, f"Expected a list of: {', '.join(options)}"
+    if kind == "date":
+        try:
+            return date.fromisoformat(value).isoformat(), None
+        except (TypeError, ValueError):
+            return None, "Expected an ISO-8601 date (YYYY-MM-DD)"
+    return None, f"Unsupported field type {kind}"
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def validate(
+    definitions: list[CustomFieldDefinition],
+    data: Any,
+    *,
+    existing: dict[str, Any] | None = None,
+    name: str = "custom_field_data",
+) -> dict[str, Any]:
+    """The custom data to store: ``data`` checked and merged over ``existing``.
+
+    Unknown keys are refused with the list of available keys; every value must fit its field's
+    type and options; required fields must hold a value once merged.
+    """
+    if not isinstance(data, dict):
+        raise InvalidInput.field("body", name, "Expected object")
+    by_key = {d.field_key: d for d in definitions}
+    unknown = sorted(set(data) - set(by_key))
+    if unknown:
+        available = ", ".join(by_key) or "none"
+        raise InvalidInput.field(
+            "body",
+            name,
+            f"Unknown custom field(s): {', '.join(unknown)}. Available fields: {available}",
+        )
+    merged = dict(existing or {})
+    problems: list[FieldProblem] = []
+    for key, value in data.items():
+        if value is None:
+            merged.pop(key, None)
+            continue
+        stored, reason = _check(by_key[key], value)
+        if reason:
+            problems.append(FieldProblem("body", f"{name}.{key}", reason))
+        else:
+            merged[key] = stored
+    for definition in definitions:
+        if definition.required and _blank(merged.get(definition.field_key)):
+            problems.append(FieldProblem("body", f"{name}.{definition.field_key}", "Required"))
+    if problems:
+        raise InvalidInput("Validation failed", fields=tuple(problems))
+    return merged

@@ -1,0 +1,86 @@
+"""Stored outcomes of writes made under an Idempotency-Key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from openpaws.storage.database import Reader
+from openpaws.storage.tables import idempotency_keys as t
+from openpaws.storage.types import to_micros
+
+
+@dataclass(frozen=True)
+class Entry:
+    fingerprint: str
+    status_code: int | None
+    body: str | None
+
+
+def _insert(conn: Connection):  # type: ignore[no-untyped-def]
+    module = sqlite if conn.dialect.name == "sqlite" else postgresql
+    return module.insert(t)
+
+
+def claim(
+    conn: Connection, api_key_id: int, key: str, fingerprint: str, now: datetime, expires: datetime
+) -> Entry | None:
+    """Take the key for this transaction, or return the entry that already holds it.
+
+    On PostgreSQL a concurrent holder's uncommitted row makes this wait until that transaction
+    ends; on SQLite the write lock already serialises writers.
+    """
+    conn.execute(
+        delete(t).where(t.c.api_key_id == api_key_id, t.c.key == key, t.c.expires_at <= now)
+    )
+    inserted = conn.execute(
+        _insert(conn)
+        .values(
+            api_key_id=api_key_id,
+            key=key,
+            fingerprint=fingerprint,
+            created_at=now,
+            expires_at=expires,
+        )
+        .on_conflict_do_nothing()
+    )
+    if inserted.rowcount == 1:
+        return None
+    return find(conn, api_key_id, key)
+
+
+def find(conn: Connection, api_key_id: int, key: str) -> Entry | None:
+    row = conn.execute(
+        select(t.c.fingerprint, t.c.status_code, t.c.body).where(
+            t.c.api_key_id == api_key_id, t.c.key == key
+        )
+    ).first()
+    return None if row is None else Entry(row.fingerprint, row.status_code, row.body)
+
+
+def lookup(reader: Reader, api_key_id: int, key: str, now: datetime) -> Entry | None:
+    """An unexpired entry, read without taking any write lock."""
+    row = reader.one(
+        "SELECT fingerprint, status_code, body FROM idempotency_keys "
+        "WHERE api_key_id = :api_key_id AND key = :key AND expires_at > :now",
+        {"api_key_id": api_key_id, "key": key, "now": to_micros(now)},
+    )
+    return None if row is None else Entry(row[0], row[1], row[2])
+
+
+def complete(conn: Connection, api_key_id: int, key: str, status_code: int, body: str) -> None:
+    conn.execute(
+        update(t)
+        .where(t.c.api_key_id == api_key_id, t.c.key == key)
+        .values(status_code=status_code, body=body)
+    )
+
+
+def purge_expired(conn: Connection, now: datetime, batch: int = 100) -> None:
+    """Drop a bounded batch of expired entries (called on writes, so cost stays small)."""
+    expired = select(t.c.api_key_id, t.c.key).where(t.c.expires_at <= now).limit(batch)
+    for api_key_id, key in conn.execute(expired).all():
+        conn.execute(delete(t).where(t.c.api_key_id == api_key_id, t.c.key == key))
