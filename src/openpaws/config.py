@@ -19,6 +19,12 @@ class Settings:
 
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
     petfinder_prefix: str = field(default_factory=lambda: _env("PETFINDER_PREFIX", "/petfinder/v2"))
+    pawplacer_prefix: str = field(default_factory=lambda: _env("PAWPLACER_PREFIX", "/pawplacer"))
+    # Rate-limit counters live in this process unless a Redis URL is given (shared by all).
+    redis_url: str = field(default_factory=lambda: _env("REDIS_URL", ""))
+    rate_limit_namespace: str = field(
+        default_factory=lambda: _env("RATE_LIMIT_NAMESPACE", "openpaws")
+    )
     public_site_url: str = field(
         default_factory=lambda: _env("PUBLIC_SITE_URL", "https://openpaws.example.org")
     )

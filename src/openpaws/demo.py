@@ -9,11 +9,12 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from openpaws.domain import geo, listing, taxonomy
+from openpaws.domain.org_settings import DEFAULT_STATUSES
 from openpaws.domain.vocab import (
     WEEKDAYS,
     Age,
@@ -392,11 +393,78 @@ def organization_rows(rng: random.Random, count: int, now: datetime) -> list[dic
     return rows
 
 
+TOYS = ("Tennis ball", "Rope toy", "Squeaky duck", "Feather wand", "Chew bone", "Laser pointer")
+# Custom fields every demo organization defines: (entity, key, label, type, options, section,
+# help text); none is required.
+DEMO_FIELDS = (
+    (
+        "pet",
+        "favorite_toy",
+        "Favorite Toy",
+        "text",
+        None,
+        "Behavior",
+        "Include any comfort objects",
+    ),
+    ("pet", "energy_level", "Energy Level", "select", ["low", "medium", "high"], "Behavior", None),
+    ("adopter", "has_yard", "Has a fenced yard", "boolean", None, "Home", None),
+    ("foster", "experience_years", "Years of fostering", "number", None, "Experience", None),
+)
+
+
+def status_rows(org_ids: list[int]) -> tuple[list[dict[str, Any]], dict[Any, Any]]:
+    """The default statuses of each organization, and (org, class) -> (status id, public)."""
+    rows: list[dict[str, Any]] = []
+    index: dict[Any, Any] = {}
+    for org_id in org_ids:
+        for position, spec in enumerate(DEFAULT_STATUSES):
+            status_id = len(rows) + 1
+            rows.append(
+                {
+                    "id": status_id,
+                    "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"status/{status_id}")),
+                    "organization_id": org_id,
+                    "label": spec.label,
+                    "status_class": spec.status_class.value,
+                    "is_public": spec.is_public,
+                    "is_default": spec.is_default,
+                    "position": position,
+                }
+            )
+            index[(org_id, spec.status_class.value)] = (status_id, spec.is_public)
+    return rows, index
+
+
+def field_rows(org_ids: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for org_id in org_ids:
+        for position, (entity, key, label, kind, options, section, help_text) in enumerate(
+            DEMO_FIELDS
+        ):
+            rows.append(
+                {
+                    "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"field/{org_id}/{key}")),
+                    "organization_id": org_id,
+                    "entity": entity,
+                    "field_key": key,
+                    "label": label,
+                    "field_type": kind,
+                    "required": False,
+                    "help_text": help_text,
+                    "options": options,
+                    "section": section,
+                    "position": position,
+                }
+            )
+    return rows
+
+
 @dataclass
 class AnimalFactory:
     rng: random.Random
     listing_orgs: list[int]
     now: datetime
+    statuses: dict[tuple[int, str], tuple[int, bool]] = field(default_factory=dict)
 
     def row(self, animal_id: int) -> dict[str, Any]:
         rng = self.rng
@@ -414,6 +482,7 @@ class AnimalFactory:
         if rng.random() < 0.3:
             name = f"{name} {rng.choice(NAMES)}"
         is_dog, is_cat = animal_type.slug == "dog", animal_type.slug == "cat"
+        custom_status = self.statuses.get((org_id, status.value))
         return {
             "id": animal_id,
             "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -460,7 +529,7 @@ class AnimalFactory:
             "microchip_id": f"985{animal_id:012d}" if rng.random() < 0.5 else None,
             "adoption_fee": str(rng.choice((0, 50, 75, 100, 150, 250, 300))),
             "status": status.value,
-            "custom_status_id": None,
+            "custom_status_id": custom_status[0] if custom_status else None,
             "status_changed_at": published + timedelta(days=rng.randint(0, 30)),
             "status_change_notes": None,
             "show_public": show_public,
@@ -469,7 +538,7 @@ class AnimalFactory:
                 show_public=show_public,
                 deleted=False,
                 status=status.value,
-                custom_status_public=None,
+                custom_status_public=custom_status[1] if custom_status else None,
             ),
             "intake_date": (published - timedelta(days=rng.randint(0, 60))).date().isoformat(),
             "outcome_date": None,
@@ -479,7 +548,7 @@ class AnimalFactory:
             "template_id": None,
             "location_found": None,
             "reason_for_surrender": None,
-            "custom_field_data": {},
+            "custom_field_data": {"favorite_toy": rng.choice(TOYS)} if rng.random() < 0.5 else {},
             "published_at": published,
             "created_at": published,
             "updated_at": published,
@@ -512,8 +581,11 @@ def load(
             raise DatabaseNotEmpty("the database already holds data")
         orgs = organization_rows(rng, org_count, EPOCH)
         writes.insert_organizations(conn, orgs)
-    listing_orgs = [o["id"] for o in orgs if o["kind"] in ("shelter", "rescue")]
-    factory = AnimalFactory(rng, listing_orgs, EPOCH)
+        listing_orgs = [o["id"] for o in orgs if o["kind"] in ("shelter", "rescue")]
+        statuses, status_index = status_rows(listing_orgs)
+        writes.insert_custom_statuses(conn, statuses)
+        writes.insert_custom_fields(conn, field_rows(listing_orgs))
+    factory = AnimalFactory(rng, listing_orgs, EPOCH, status_index)
     for batch in _batches(factory, 1, animals):
         with db.transaction() as conn:
             writes.insert_animals(conn, batch)

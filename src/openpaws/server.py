@@ -11,16 +11,22 @@ from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException
 
 from openpaws.config import Settings
+from openpaws.dialects.pawplacer import routes as pawplacer
 from openpaws.dialects.petfinder import routes as petfinder
 from openpaws.domain import geo
+from openpaws.platform.rate_limits import RateLimiter
 from openpaws.storage.database import Database
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
-    petfinder_router = petfinder.build_router(database, settings)
-    dialect_prefixes = [(petfinder_router.path, petfinder_router)]
+    limiter = RateLimiter(settings.redis_url or None, settings.rate_limit_namespace)
+    routers = [
+        petfinder.build_router(database, settings),
+        pawplacer.build_router(database, settings, limiter),
+    ]
+    dialect_prefixes = [(router.path, router) for router in routers]
 
     def not_found(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
         """Unknown paths and methods under a dialect's prefix get that dialect's error shape."""
@@ -48,12 +54,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             database.dispose()
 
     return Litestar(
-        route_handlers=[petfinder_router, healthz],
+        route_handlers=[*routers, healthz],
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_allow_origins),
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type"],
-            expose_headers=[petfinder.TOKEN_HEADER],
+            allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "x-api-key", "Idempotency-Key"],
+            expose_headers=[petfinder.TOKEN_HEADER, *pawplacer.EXPOSED_HEADERS],
         ),
         exception_handlers={404: not_found, 405: not_found},
         on_startup=[start],

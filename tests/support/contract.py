@@ -68,7 +68,7 @@ class Contract:
     def check(self, response: httpx.Response) -> None:
         """Fail unless the response is one the contract documents, body and headers."""
         request = response.request
-        template = self.template_for(request.url.path)
+        template = self.template_for(request.url.raw_path.split(b"?")[0].decode())
         if response.status_code == 304 or request.method == "OPTIONS":
             return
         media_type = response.headers.get("content-type", "").split(";")[0].strip()

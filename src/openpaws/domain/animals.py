@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import groupby
 
-from openpaws.domain.entities import Animal
+from openpaws.domain.entities import Animal, AnimalDetails
 from openpaws.domain.errors import NotFound
 from openpaws.domain.nearby import organizations_near
 from openpaws.domain.search import AnimalFilters, AnimalPage, AnimalSearch, AnimalSort
@@ -71,6 +71,20 @@ def _by_distance(
         if position >= end:
             break
     return total, animals
+
+
+def organization_page(
+    db: Database, organization_id: int, filters: AnimalFilters, limit: int, offset: int
+) -> tuple[list[AnimalDetails], int]:
+    """The organization's listed animals, newest first, with the exact total."""
+    filters = replace(filters, organization_ids=(organization_id,))
+    with db.read() as reader:
+        where = animal_queries.where(reader, filters)
+        total = animal_queries.count(reader, where)
+        items = []
+        if offset < total:
+            items = animal_queries.details_page(reader, where, "newest", limit, offset)
+    return items, total
 
 
 def get_listed_animal(db: Database, animal_id: int, statuses: tuple[str, ...]) -> Animal:

@@ -9,6 +9,14 @@ from openpaws.domain.entities import CustomFieldDefinition
 from openpaws.domain.errors import FieldProblem, InvalidInput
 
 
+class UnknownCustomFields(InvalidInput):
+    """Keys that are not among the organization's custom fields; ``available`` lists those."""
+
+    def __init__(self, message: str, *, fields: tuple[FieldProblem, ...], available: list[str]):
+        super().__init__(message, fields=fields)
+        self.available = available
+
+
 def _number(value: Any) -> int | float | None:
     if isinstance(value, bool):
         return None
@@ -72,10 +80,9 @@ def validate(
     unknown = sorted(set(data) - set(by_key))
     if unknown:
         available = ", ".join(by_key) or "none"
-        raise InvalidInput.field(
-            "body",
-            name,
-            f"Unknown custom field(s): {', '.join(unknown)}. Available fields: {available}",
+        message = f"Unknown custom field(s): {', '.join(unknown)}. Available fields: {available}"
+        raise UnknownCustomFields(
+            message, fields=(FieldProblem("body", name, message),), available=list(by_key)
         )
     merged = dict(existing or {})
     problems: list[FieldProblem] = []

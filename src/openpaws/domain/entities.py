@@ -126,6 +126,30 @@ class Animal(msgspec.Struct, frozen=True, gc=False):
         return bool(self.special_needs)
 
 
+class Person(msgspec.Struct, frozen=True, gc=False):
+    id: int
+    uuid: str
+    organization_id: int | None
+    role: str
+    name: str
+    first_name: str | None
+    last_name: str | None
+    username: str | None
+    email: str | None
+    additional_emails: list[str]
+    phone: str | None
+    additional_phones: list[str]
+    address: Address
+    status: str
+    status_change_notes: str | None
+    capacity: int | None
+    tags: list[str]
+    custom_field_data: dict[str, object]
+    last_login_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
 class AnimalDetails(msgspec.Struct, frozen=True, gc=False):
     """An animal with the names of what it refers to, resolved."""
 

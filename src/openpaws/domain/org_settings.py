@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from openpaws.domain.entities import CustomFieldDefinition, CustomStatus
 from openpaws.domain.errors import InvalidInput, NotFound
+from openpaws.domain.search import StatusLabelMatch
 from openpaws.domain.vocab import StatusClass
 from openpaws.storage import org_settings as store
 from openpaws.storage import organization_queries
@@ -81,6 +82,22 @@ def add_default_statuses(db: Database, organization: str) -> None:
 def statuses(db: Database, organization_id: int) -> list[CustomStatus]:
     with db.read() as reader:
         return store.statuses(reader, organization_id)
+
+
+def label_match(db: Database, organization_id: int, label: str) -> StatusLabelMatch:
+    """Which animals show under ``label`` (or a status class name), in any case."""
+    wanted = label.strip().casefold()
+    ids = tuple(
+        s.id
+        for s in statuses(db, organization_id)
+        if wanted in (s.label.casefold(), s.status_class)
+    )
+    classes = tuple(
+        c.value
+        for c, default_label in CLASS_LABELS.items()
+        if wanted in (default_label.casefold(), c.value)
+    )
+    return StatusLabelMatch(ids, classes)
 
 
 def statuses_of(db: Database, organization: str) -> list[CustomStatus]:

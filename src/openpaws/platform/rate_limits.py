@@ -15,6 +15,8 @@ from limits import RateLimitItemPerHour
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
+from openpaws.domain.errors import OpenPawsError
+
 
 class EndpointClass(StrEnum):
     LIST = "list"
@@ -57,5 +59,22 @@ class RateLimiter:
         stats = self._limiter.get_window_stats(item, endpoint_class.value, subject)
         return Verdict(allowed, per_hour, max(0, stats.remaining), math.ceil(stats.reset_time))
 
+    def peek(self, endpoint_class: EndpointClass, subject: str, per_hour: int) -> Verdict:
+        """The subject's standing without counting a request."""
+        item = RateLimitItemPerHour(per_hour)
+        stats = self._limiter.get_window_stats(item, endpoint_class.value, subject)
+        remaining = max(0, stats.remaining)
+        return Verdict(remaining > 0, per_hour, remaining, math.ceil(stats.reset_time))
+
     def reset(self) -> None:
         self.storage.reset()
+
+
+class RateLimited(OpenPawsError):
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, message: str, verdict: Verdict, endpoint_class: EndpointClass) -> None:
+        super().__init__(message)
+        self.verdict = verdict
+        self.endpoint_class = endpoint_class

@@ -104,6 +104,10 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def reader_on(self, conn: Connection) -> Reader:
+        """A reader inside ``conn``'s transaction, so it sees that transaction's writes."""
+        return Reader(conn.connection.dbapi_connection, self.is_sqlite, self.count_cache)
+
     @contextmanager
     def read(self) -> Iterator[Reader]:
         raw = self.engine.raw_connection()

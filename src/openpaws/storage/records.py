@@ -8,8 +8,8 @@ from typing import Any
 import msgspec
 from sqlalchemy import Boolean, Column, Table
 
-from openpaws.domain.entities import Address, Animal, AnimalDetails, Organization
-from openpaws.storage.tables import animals, organizations
+from openpaws.domain.entities import Address, Animal, AnimalDetails, Organization, Person
+from openpaws.storage.tables import animals, organizations, persons
 from openpaws.storage.types import JSONText, Timestamp, from_micros
 
 Converter = Callable[[Any], Any] | None
@@ -109,3 +109,13 @@ def animals_with_organizations(rows: Sequence[Sequence[Any]]) -> list[Animal]:
                 org = orgs[org_id] = organization_from_row(row[split:])
         result.append(animal_from_row(row[:split], org))
     return result
+
+
+PERSON_COLUMNS = tuple(c.name for c in persons.columns)
+_PERSON_CONVERTERS = _converters(persons, Person)
+
+
+def person_from_row(row: Sequence[Any]) -> Person:
+    values = _convert(PERSON_COLUMNS, _PERSON_CONVERTERS, row)
+    values["address"] = Address(*(values.pop(name) for name in ADDRESS_FIELDS))
+    return Person(**values)

@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select
 
 from openpaws.storage.counts import bump_counter
-from openpaws.storage.tables import animals, custom_statuses, organizations, persons
+from openpaws.storage.tables import (
+    animals,
+    custom_field_definitions,
+    custom_statuses,
+    organizations,
+    persons,
+)
 
 
 def insert_organizations(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -21,6 +27,10 @@ def insert_persons(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 
 def insert_custom_statuses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     conn.execute(insert(custom_statuses), list(rows))
+
+
+def insert_custom_fields(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    conn.execute(insert(custom_field_definitions), list(rows))
 
 
 def insert_animals(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:

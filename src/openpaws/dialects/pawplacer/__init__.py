@@ -1,0 +1,1 @@
+"""PawPlacer public read API and write API."""
