@@ -598,3 +598,14 @@ def load(
 def is_empty(db: Database) -> bool:
     with db.transaction() as conn:
         return writes.row_count(conn, "organizations") == 0
+
+
+def first_listing_organization(db: Database) -> str:
+    """The code of the first shelter or rescue (demo keys and docs use it)."""
+    with db.read() as reader:
+        return str(
+            reader.scalar(
+                "SELECT code FROM organizations WHERE kind IN ('shelter', 'rescue') ORDER BY id "
+                "LIMIT 1"
+            )
+        )

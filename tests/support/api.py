@@ -14,12 +14,16 @@ class ContractClient:
     def __init__(self, client: TestClient[Any], contract: Contract) -> None:
         self.client = client
         self.contract = contract
-        self.token: str | None = None
+        self.token: str | None = None  # sent as a bearer token
+        self.api_key: str | None = None  # sent as x-api-key
 
     def request(self, method: str, url: str, *, auth: bool = True, **kwargs: Any) -> httpx.Response:
         headers = dict(kwargs.pop("headers", {}) or {})
-        if auth and self.token and "authorization" not in {k.lower() for k in headers}:
+        sent = {k.lower() for k in headers}
+        if auth and self.token and "authorization" not in sent:
             headers["Authorization"] = f"Bearer {self.token}"
+        if auth and self.api_key and "x-api-key" not in sent:
+            headers["x-api-key"] = self.api_key
         response = self.client.request(method, url, headers=headers, **kwargs)
         self.contract.check(response)
         return response
@@ -29,6 +33,9 @@ class ContractClient:
 
     def post(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("POST", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("PATCH", url, **kwargs)
 
     def json(self, url: str, **kwargs: Any) -> Any:
         response = self.get(url, **kwargs)

@@ -49,7 +49,8 @@ CLASS_LABELS = {
 }
 
 
-def _organization_id(db: Database, reference: str) -> int:
+def organization_id(db: Database, reference: str) -> int:
+    """The id of the organization with this public code or UUID."""
     with db.transaction() as conn:
         org_id = organization_queries.id_for_reference(conn, reference)
     if org_id is None:
@@ -58,7 +59,7 @@ def _organization_id(db: Database, reference: str) -> int:
 
 
 def add_status(db: Database, organization: str, spec: StatusSpec) -> None:
-    org_id = _organization_id(db, organization)
+    org_id = organization_id(db, organization)
     if any(s.label.casefold() == spec.label.casefold() for s in statuses(db, org_id)):
         raise InvalidInput.field("body", "label", f"Status {spec.label} already exists.")
     with db.transaction() as conn:
@@ -101,7 +102,7 @@ def label_match(db: Database, organization_id: int, label: str) -> StatusLabelMa
 
 
 def statuses_of(db: Database, organization: str) -> list[CustomStatus]:
-    return statuses(db, _organization_id(db, organization))
+    return statuses(db, organization_id(db, organization))
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def add_field(db: Database, organization: str, spec: FieldSpec) -> None:
         problems.append(("options", "select fields need options"))
     if problems:
         raise InvalidInput.field("body", *problems[0])
-    org_id = _organization_id(db, organization)
+    org_id = organization_id(db, organization)
     with db.transaction() as conn:
         if any(f.field_key == spec.field_key for f in _fields(db, org_id, spec.entity)):
             raise InvalidInput.field("body", "field_key", f"{spec.field_key} already exists.")
@@ -160,12 +161,12 @@ def field_definitions(
 
 
 def fields_of(db: Database, organization: str, entity: str) -> list[CustomFieldDefinition]:
-    return _fields(db, _organization_id(db, organization), entity)
+    return _fields(db, organization_id(db, organization), entity)
 
 
 def set_rate_limit(db: Database, organization: str, endpoint_class: str, per_hour: int) -> None:
     if per_hour < 1:
         raise InvalidInput.field("body", "per_hour", "per_hour must be at least 1")
-    org_id = _organization_id(db, organization)
+    org_id = organization_id(db, organization)
     with db.transaction() as conn:
         store.set_rate_limit(conn, org_id, endpoint_class, per_hour)
