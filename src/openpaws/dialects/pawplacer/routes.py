@@ -16,7 +16,7 @@ from urllib.parse import unquote
 import msgspec
 from litestar import Request, Response, Router, get, patch, post
 from litestar.exceptions import HTTPException
-from litestar.params import FromPath, RawBody
+from litestar.params import RawBody
 from sqlalchemy import Connection
 
 from openpaws.config import Settings
@@ -265,7 +265,9 @@ class PawPlacerAPI:
 
         return self.read(request, EndpointClass.LIST, produce)
 
-    def get_pet(self, request: Req, pet_id: str) -> Response[bytes]:
+    def get_pet(self, request: Req) -> Response[bytes]:
+        pet_id = self._identifier(request)
+
         def produce(principal: Principal) -> wire.Pet:
             details = animal_changes.listed_details(self.db, principal.organization_id, pet_id)
             return mappers.pet(details)
@@ -378,15 +380,16 @@ def build_router(db: Database, settings: Settings, limiter: RateLimiter) -> Rout
     def pet_custom_fields(request: Req) -> Response[bytes]:
         return api.pet_custom_fields(request)
 
-    @get("/api/pets/{pet_id:str}", sync_to_thread=True)
-    def get_pet(request: Req, pet_id: FromPath[str]) -> Response[bytes]:
-        return api.get_pet(request, pet_id)
+    # One path pattern for a pet: a custom_id may hold "/", so it is read from the raw path.
+    @get("/api/pets/{pet_path:path}", sync_to_thread=True)
+    def get_pet(request: Req) -> Response[bytes]:
+        return api.get_pet(request)
 
     @post("/api/pets", sync_to_thread=True, status_code=201)
     def create_pet(request: Req, body: RawBody) -> Response[bytes]:
         return api.create_pet(request, body)
 
-    @patch("/api/pets/{identifier:path}", sync_to_thread=True)
+    @patch("/api/pets/{pet_path:path}", sync_to_thread=True)
     def update_pet(request: Req, body: RawBody) -> Response[bytes]:
         return api.update_pet(request, body)
 
