@@ -55,6 +55,7 @@ class Shelters:
     db: Database
     a: str
     b: str
+    listing_c: str  # a third organization, with the default limits
     read_a: ContractClient
     write_a: ContractClient
     read_b: ContractClient
@@ -69,13 +70,14 @@ class Shelters:
 
 
 def shelters(db: Database, contract: Contract) -> Shelters:
-    a, b = listing_codes(db)[:2]
+    a, b, c = listing_codes(db)[:3]
     for code in (a, b):
         raise_limits(db, code)
     return Shelters(
         db,
         a,
         b,
+        c,
         client_for(db, contract, a, "read"),
         client_for(db, contract, a, "write"),
         client_for(db, contract, b, "read"),

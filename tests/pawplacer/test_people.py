@@ -30,7 +30,11 @@ def test_create_adopter_as_documented(fresh: Shelters) -> None:
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "pending" and body["tags"] == [] and body["capacity"] is None
-    assert (body["type"], body["name"], body["email"]) == ("adopter", "Jane Smith", "jane@example.com")
+    assert (body["type"], body["name"], body["email"]) == (
+        "adopter",
+        "Jane Smith",
+        "jane@example.com",
+    )
     assert body["address"] == "123 Main St" and body["custom_field_data"] == {"has_yard": True}
     assert not examples.missing_or_mistyped(examples.load("pawplacer", "person-created.json"), body)
 
@@ -38,12 +42,22 @@ def test_create_adopter_as_documented(fresh: Shelters) -> None:
 def test_create_foster_with_capacity_and_status(fresh: Shelters) -> None:
     response = fresh.write_a.post(
         f"{PEOPLE}?type=foster",
-        json={"type": "foster", "name": "Sam", "capacity": 3, "status": "active",
-              "status_change_notes": "Trained", "custom_field_data": {"experience_years": "2"}},
+        json={
+            "type": "foster",
+            "name": "Sam",
+            "capacity": 3,
+            "status": "active",
+            "status_change_notes": "Trained",
+            "custom_field_data": {"experience_years": "2"},
+        },
     )
     assert response.status_code == 201, response.text
     body = response.json()
-    assert (body["capacity"], body["status"], body["status_change_notes"]) == (3, "active", "Trained")
+    assert (body["capacity"], body["status"], body["status_change_notes"]) == (
+        3,
+        "active",
+        "Trained",
+    )
     assert body["custom_field_data"] == {"experience_years": 2}
 
 

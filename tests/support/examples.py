@@ -21,6 +21,10 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
+# Free-form objects whose keys are an organization's own data, not part of the shape.
+OPAQUE = frozenset({"custom_field_data"})
+
+
 def missing_or_mistyped(example: Any, live: Any, path: str = "$") -> list[str]:
     """Where ``live`` lacks a key of ``example`` or holds another JSON type (null allowed)."""
     if example is None or live is None:
@@ -32,6 +36,8 @@ def missing_or_mistyped(example: Any, live: Any, path: str = "$") -> list[str]:
         for key, value in example.items():
             if key not in live:
                 problems.append(f"{path}.{key}: missing")
+            elif key in OPAQUE:
+                problems += missing_or_mistyped({}, live[key], f"{path}.{key}")
             else:
                 problems += missing_or_mistyped(value, live[key], f"{path}.{key}")
     elif isinstance(example, list) and example and live:
