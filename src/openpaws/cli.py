@@ -47,7 +47,7 @@ def migrate() -> None:
     console.print(f"Database at the newest schema: {db.engine.url.render_as_string()}")
 
 
-def _load_demo(db: Database, animals: int) -> None:
+def _load_demo(db: Database, animals: int, organizations: int | None = None) -> None:
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -56,19 +56,24 @@ def _load_demo(db: Database, animals: int) -> None:
         console=console,
     ) as progress:
         task = progress.add_task("Loading demo animals", total=animals)
-        orgs, count = demo.load(db, animals, progress=lambda n: progress.advance(task, n))
+        orgs, count = demo.load(
+            db, animals, organizations=organizations, progress=lambda n: progress.advance(task, n)
+        )
     console.print(f"Loaded {orgs} organizations and {count} animals.")
 
 
 @app.command("demo")
 def demo_command(
     animals: int = typer.Option(DEFAULT_DEMO_ANIMALS, help="How many animals to create."),
+    organizations: int = typer.Option(
+        None, help="How many organizations (default: one per 200 animals, at least 8)."
+    ),
 ) -> None:
     """Load deterministic demo data into an empty database (migrating it first)."""
     try:
         with _database() as db:
             migrations.upgrade(db)
-            _load_demo(db, animals)
+            _load_demo(db, animals, organizations)
     except demo.DatabaseNotEmpty:
         console.print("[red]The database already holds data; demo data goes into an empty one.")
         raise typer.Exit(1) from None

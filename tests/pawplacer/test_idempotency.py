@@ -110,3 +110,18 @@ def test_fifty_concurrent_requests_create_one_record(fresh: Shelters) -> None:
     assert len({a.json()["id"] for a in answers}) == 1
     assert sum(a.headers.get("Idempotency-Replay") == "true" for a in answers) == 49
     assert count_rows(fresh.db, "animals") == before + 1
+
+
+def test_entries_live_24_hours_then_the_key_is_free(fresh: Shelters) -> None:
+    headers = {"Idempotency-Key": "day-old"}
+    first = fresh.write_a.post(PETS, json=pet_body(), headers=headers)
+    with fresh.db.engine.connect() as conn:
+        lifetime = conn.exec_driver_sql(
+            "SELECT expires_at - created_at FROM idempotency_keys"
+        ).scalar_one()
+    assert lifetime >= 24 * 3600 * 1_000_000
+    with fresh.db.transaction() as conn:
+        conn.exec_driver_sql("UPDATE idempotency_keys SET expires_at = 0")
+    again = fresh.write_a.post(PETS, json=pet_body(name="New Day"), headers=headers)
+    assert again.status_code == 201 and "Idempotency-Replay" not in again.headers
+    assert again.json()["id"] != first.json()["id"]

@@ -10,6 +10,7 @@ then replays its answer.
 from __future__ import annotations
 
 import hashlib
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,8 @@ from openpaws.storage import idempotency as store
 from openpaws.storage.database import Database
 
 RETENTION = timedelta(hours=24)
+# Expired entries are dropped in small batches by about one write in this many.
+PURGE_CHANCE = 1 / 64
 MAX_KEY_LENGTH = 255
 
 
@@ -69,7 +72,8 @@ def stored_replay(db: Database, key: IdempotencyKey) -> Replay | None:
 def claim(conn: Connection, key: IdempotencyKey) -> Replay | None:
     """Inside the write's transaction: claim the key, or return the answer to replay."""
     now = datetime.now(UTC)
-    store.purge_expired(conn, now)
+    if random.random() < PURGE_CHANCE:
+        store.purge_expired(conn, now)
     entry = store.claim(conn, key.api_key_id, key.key, key.fingerprint, now, now + RETENTION)
     return None if entry is None else _replay(entry, key)
 

@@ -30,24 +30,26 @@ def claim(
 ) -> Entry | None:
     """Take the key for this transaction, or return the entry that already holds it.
 
-    On PostgreSQL a concurrent holder's uncommitted row makes this wait until that transaction
-    ends; on SQLite the write lock already serialises writers.
+    An expired entry is taken over in the same statement. On PostgreSQL a concurrent holder's
+    uncommitted row makes this wait until that transaction ends; on SQLite the write lock
+    already serialises writers.
     """
-    conn.execute(
-        delete(t).where(t.c.api_key_id == api_key_id, t.c.key == key, t.c.expires_at <= now)
-    )
-    inserted = conn.execute(
-        _insert(conn)
-        .values(
-            api_key_id=api_key_id,
-            key=key,
-            fingerprint=fingerprint,
-            created_at=now,
-            expires_at=expires,
+    values = {
+        "fingerprint": fingerprint,
+        "status_code": None,
+        "body": None,
+        "created_at": now,
+        "expires_at": expires,
+    }
+    statement = _insert(conn).values(api_key_id=api_key_id, key=key, **values)
+    taken = conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=[t.c.api_key_id, t.c.key],
+            set_=values,
+            where=t.c.expires_at <= now,
         )
-        .on_conflict_do_nothing()
     )
-    if inserted.rowcount == 1:
+    if taken.rowcount == 1:
         return None
     return find(conn, api_key_id, key)
 

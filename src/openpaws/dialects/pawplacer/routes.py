@@ -213,9 +213,11 @@ class PawPlacerAPI:
 
         def work() -> Response[bytes]:
             principal = self._principal(request, scope)
+            subject, per_hour = self._subject(principal, EndpointClass.WRITE)
+            exchange.verdict = self.limiter.peek(EndpointClass.WRITE, subject, per_hour)
             key = self._idempotency_key(request, principal, body)
             if key is not None and (replay := idempotency.stored_replay(self.db, key)):
-                return self._replayed(exchange, principal, replay)
+                return self._replayed(exchange, replay)
             self._count(exchange, principal)
             parsed = parse(_json_object(request, body, route))
             with self.db.transaction() as conn:
@@ -225,7 +227,7 @@ class PawPlacerAPI:
                     if key is not None:
                         idempotency.remember(conn, key, status, content)
             if replay is not None:
-                return self._replayed(exchange, principal, replay)
+                return self._replayed(exchange, replay)
             headers = exchange.headers() | {"Cache-Control": "no-store"}
             return _json(status, content.encode(), headers)
 
@@ -242,11 +244,7 @@ class PawPlacerAPI:
         path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         return idempotency.key_for(principal.api_key_id, value, request.method, path, body)
 
-    def _replayed(
-        self, exchange: Exchange, principal: Principal, replay: idempotency.Replay
-    ) -> Response[bytes]:
-        subject, per_hour = self._subject(principal, EndpointClass.WRITE)
-        exchange.verdict = self.limiter.peek(EndpointClass.WRITE, subject, per_hour)
+    def _replayed(self, exchange: Exchange, replay: idempotency.Replay) -> Response[bytes]:
         headers = exchange.headers() | {"Idempotency-Replay": "true", "Cache-Control": "no-store"}
         return _json(replay.status_code, replay.body.encode(), headers)
 
