@@ -42,8 +42,13 @@ def _required_text(value: Any) -> str:
     return text
 
 
-def _optional_text(value: Any) -> str | None:
-    return None if value is None else (_text(value) or None)
+def _optional_text(value: Any, limit: int = MAX_TEXT) -> str | None:
+    """A text that ``null`` (or an empty string) clears."""
+    return None if value is None else (_text(value, limit) or None)
+
+
+def _short_text(limit: int) -> Callable[[Any], str | None]:
+    return lambda value: _optional_text(value, limit)
 
 
 def _boolean(value: Any) -> bool:
@@ -175,8 +180,8 @@ _PET_COLUMNS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "sex": ("sex", _choice(vocab.SEX)),
     "size": ("size", _choice(vocab.SIZE_IN)),
     "health": ("health", _choice(vocab.HEALTH)),
-    "custom_id": ("organization_animal_id", lambda v: _optional_text(_text(v, 100))),
-    "microchip_id": ("microchip_id", lambda v: _optional_text(_text(v, 64))),
+    "custom_id": ("organization_animal_id", _short_text(100)),
+    "microchip_id": ("microchip_id", _short_text(64)),
     "image_urls": ("photos", _url_list),
     "show_public": ("show_public", _boolean),
     "coat_length": ("coat", _choice(vocab.COATS)),
@@ -322,8 +327,8 @@ def person_input(payload: dict[str, Any], query_type: str | None) -> PersonInput
     values: dict[str, Any] = {}
     parsers: dict[str, tuple[str, Callable[[Any], Any]]] = {
         "email": ("email", _email),
-        "phone": ("phone", lambda v: _optional_text(_text(v, 100))),
-        "address": ("address1", lambda v: _optional_text(_text(v, 200))),
+        "phone": ("phone", _short_text(100)),
+        "address": ("address1", _short_text(200)),
         "status": ("status", _choice(vocab.PERSON_STATUSES)),
         "status_change_notes": ("status_change_notes", _optional_text),
         "capacity": ("capacity", _capacity),
