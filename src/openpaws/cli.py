@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -279,6 +282,9 @@ def serve(
         console.print(f"PawPlacer API:      {base}{settings.pawplacer_prefix}/api/pets")
         console.print(f"  contract:         {base}{settings.pawplacer_prefix}/openapi.yaml")
         console.print(f"Demo x-api-key ({demo_org}, write): {demo_key}\n")
+    if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Each worker writes its metrics here; /metrics in any worker sums them all.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="openpaws-metrics-")
     Granian(
         "openpaws.server:create_app",
         factory=True,

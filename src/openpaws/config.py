@@ -33,6 +33,9 @@ class Settings:
     )
     # Threads that run blocking database work per process; more only adds lock contention.
     db_threads: int = field(default_factory=lambda: int(_env("DB_THREADS", "4")))
+    log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "info"))
+    # One JSON line per request (request id, route, status, duration) at info level.
+    access_log: bool = field(default_factory=lambda: _env("ACCESS_LOG", "true") == "true")
     cors_allow_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             o.strip() for o in _env("CORS_ALLOW_ORIGINS", "*").split(",") if o.strip()

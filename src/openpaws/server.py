@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import gc
+import logging
 from typing import Any
 
 import anyio.to_thread
 from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 
 from openpaws.config import Settings
 from openpaws.dialects.pawplacer import routes as pawplacer
 from openpaws.dialects.petfinder import routes as petfinder
 from openpaws.domain import geo
+from openpaws.observability import configure_logging, request_context
 from openpaws.platform.rate_limits import RateLimiter
 from openpaws.storage.database import Database
 
@@ -39,7 +42,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @get(["/healthz"], sync_to_thread=False)
     def healthz() -> dict[str, str]:
+        """The process is up."""
         return {"status": "ok"}
+
+    @get(["/readyz"], sync_to_thread=True)
+    def readyz() -> Response[dict[str, Any]]:
+        """The process can serve: the database answers, and Redis too when configured."""
+        checks = {"database": _database_answers(database)}
+        if settings.redis_url:
+            checks["redis"] = _redis_answers(limiter)
+        ready = all(checks.values())
+        body = {"status": "ready" if ready else "unavailable", "checks": checks}
+        return Response(body, status_code=200 if ready else 503)
 
     def start() -> None:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_threads
@@ -53,8 +67,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         if db is None:
             database.dispose()
 
+    configure_logging(settings.log_level)
+    logging.getLogger("openpaws.access").disabled = not settings.access_log
+    metrics = PrometheusConfig(
+        app_name="openpaws", prefix="openpaws", group_path=True, exclude=["/metrics"]
+    )
     return Litestar(
-        route_handlers=[*routers, healthz],
+        route_handlers=[*routers, healthz, readyz, PrometheusController],
+        middleware=[request_context, metrics.middleware],
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_allow_origins),
             allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
@@ -65,4 +85,22 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         on_startup=[start],
         on_shutdown=[on_shutdown],
         openapi_config=None,
+        logging_config=None,  # configure_logging above: JSON lines
     )
+
+
+def _database_answers(db: Database) -> bool:
+    try:
+        with db.read() as reader:
+            return bool(reader.scalar("SELECT 1") == 1)
+    except Exception:
+        logging.getLogger("openpaws").exception("database check failed")
+        return False
+
+
+def _redis_answers(limiter: RateLimiter) -> bool:
+    try:
+        return bool(limiter.storage.check())
+    except Exception:
+        logging.getLogger("openpaws").exception("redis check failed")
+        return False

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from openpaws.domain.errors import (
     NotFound,
     OpenPawsError,
 )
+from openpaws.observability import request_id
 from openpaws.platform import api_keys, idempotency
 from openpaws.platform.principals import Principal, Scope
 from openpaws.platform.rate_limits import (
@@ -69,7 +69,7 @@ class Exchange:
     """One request's identity and rate-limit standing, for the headers of its answer."""
 
     endpoint_class: EndpointClass
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    request_id: str
     verdict: Verdict | None = None
 
     def headers(self) -> dict[str, str]:
@@ -179,7 +179,7 @@ class PawPlacerAPI:
     def read(
         self, request: Req, endpoint_class: EndpointClass, produce: Callable[[Principal], Any]
     ) -> Response[bytes]:
-        exchange = Exchange(endpoint_class)
+        exchange = Exchange(endpoint_class, request_id(request.scope))
 
         def work() -> Response[bytes]:
             principal = self._principal(request, Scope.PETS_READ)
@@ -209,7 +209,7 @@ class PawPlacerAPI:
     ) -> Response[bytes]:
         """A write: replay, then quota, then validation, then one transaction holding the
         record, its event and its idempotency entry."""
-        exchange = Exchange(EndpointClass.WRITE)
+        exchange = Exchange(EndpointClass.WRITE, request_id(request.scope))
 
         def work() -> Response[bytes]:
             principal = self._principal(request, scope)
@@ -353,7 +353,7 @@ class PawPlacerAPI:
 
 def _route_error(request: Req, error: Exception) -> Response[bytes]:
     """Errors raised before a handler runs (unknown path, method, oversized body)."""
-    exchange = Exchange(EndpointClass.LIST)
+    exchange = Exchange(EndpointClass.LIST, request_id(request.scope))
     status = error.status_code if isinstance(error, HTTPException) else 500
     if status == 404:
         return failure(exchange, NotFound("Not found"))

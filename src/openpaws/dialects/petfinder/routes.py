@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import math
 from dataclasses import replace
 from pathlib import Path
@@ -26,10 +27,12 @@ from openpaws.domain.errors import (
     OpenPawsError,
 )
 from openpaws.domain.search import AnimalSearch
+from openpaws.observability import request_id
 from openpaws.platform import oauth
 from openpaws.storage.database import Database
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
+logger = logging.getLogger("openpaws.petfinder")
 TOKEN_HEADER = "X-Token-Expires-In"
 _encode = msgspec.json.Encoder().encode
 
@@ -210,7 +213,9 @@ def _handle_error(request: Request[Any, Any, Any], error: Exception) -> Response
         return problems.problem_response(NotFound("The requested resource was not found."))
     if isinstance(error, HTTPException) and error.status_code == 405:
         return problems.problem_response(MethodNotAllowed("The method is not allowed here."))
-    request.logger.exception("unexpected error", exc_info=error)
+    logger.exception(
+        "unexpected error", exc_info=error, extra={"request_id": request_id(request.scope)}
+    )
     return problems.problem_response(problems.unexpected())
 
 
