@@ -115,10 +115,16 @@ def test_counts_follow_writes(
     org = world["org"]["id"]
     before = fresh_api.json(animals_url())["pagination"]["total_count"]
     near = fresh_api.json(animals_url(location=world["org"]["postcode"], sort="distance"))
-    add_animals(fresh_db, [animal_row(100, org), animal_row(101, org)])
+    recent = fresh_api.json(animals_url(location=world["org"]["postcode"]))
+    assert fresh_api.json(animals_url(name="Quixotic"))["pagination"]["total_count"] == 0
+    add_animals(fresh_db, [animal_row(100, org), animal_row(101, org, name="Quixotic Rex")])
     assert fresh_api.json(animals_url())["pagination"]["total_count"] == before + 2
     again = fresh_api.json(animals_url(location=world["org"]["postcode"], sort="distance"))
     assert again["pagination"]["total_count"] == near["pagination"]["total_count"] + 2
+    again = fresh_api.json(animals_url(location=world["org"]["postcode"]))
+    assert again["pagination"]["total_count"] == recent["pagination"]["total_count"] + 2
+    named = fresh_api.json(animals_url(name="Quixotic"))
+    assert [a["id"] for a in named["animals"]] == [101]
 
 
 def test_contact_comes_from_the_organization(

@@ -26,6 +26,14 @@ def search_animals(db: Database, search: AnimalSearch) -> AnimalPage:
             filters = replace(filters, organization_ids=tuple(sorted(allowed)))
         if search.sort in (AnimalSort.NEAREST, AnimalSort.FARTHEST):
             total, animals = _by_distance(reader, filters, distances, search)
+        elif search.sort is not AnimalSort.RANDOM and _unordered_matches(search):
+            ids = animal_queries.ordered_ids(
+                reader, animal_queries.where(reader, filters), search.sort.value
+            )
+            total = len(ids)
+            animals = animal_queries.by_ids(
+                reader, ids[search.offset : search.offset + search.limit]
+            )
         else:
             where = animal_queries.where(reader, filters)
             total = animal_queries.count(reader, where)
@@ -40,6 +48,11 @@ def search_animals(db: Database, search: AnimalSearch) -> AnimalPage:
         if a.organization is not None and a.organization.id in distances
     }
     return AnimalPage(animals, total, by_animal)
+
+
+def _unordered_matches(search: AnimalSearch) -> bool:
+    """Searches whose matches no index yields in date order: each would sort every match."""
+    return bool(search.filters.name or search.filters.text or search.near)
 
 
 def _by_distance(
@@ -80,6 +93,9 @@ def organization_page(
     filters = replace(filters, organization_ids=(organization_id,))
     with db.read() as reader:
         where = animal_queries.where(reader, filters)
+        if filters.text:  # substring matches are not in date order in any index
+            ids = animal_queries.ordered_ids(reader, where, "newest")
+            return animal_queries.details_by_ids(reader, ids[offset : offset + limit]), len(ids)
         total = animal_queries.count(reader, where)
         items = []
         if offset < total:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -147,7 +148,7 @@ def where(reader: Reader, f: AnimalFilters) -> Where:
 
 def count(reader: Reader, w: Where) -> int:
     sql = f"SELECT count(*) FROM animals a WHERE {w.sql}"
-    return reader.count_cache.get_or_compute(
+    return reader.derived.get_or_compute(
         reader, "animals", ("count", w.key()), lambda: int(reader.scalar(sql, w.params))
     )
 
@@ -157,7 +158,7 @@ def count_by_organization(reader: Reader, w: Where) -> dict[int, int]:
         f"SELECT a.organization_id, count(*) FROM animals a WHERE {w.sql} "
         "GROUP BY a.organization_id"
     )
-    return reader.count_cache.get_or_compute(
+    return reader.derived.get_or_compute(
         reader,
         "animals",
         ("by_org", w.key()),
@@ -173,6 +174,41 @@ ORDERINGS = {
     "-id": "a.id DESC",
     "random": "random()",
 }
+
+
+def ordered_ids(reader: Reader, w: Where, ordering: str) -> array[int]:
+    """Every matching id in ``ordering``, cached until the next write.
+
+    For the searches whose matches cannot be read in order from an index (substring search,
+    a radius sorted by date): computed once, then each page is a slice.
+    """
+    sql = f"SELECT a.id FROM animals a WHERE {w.sql} ORDER BY {ORDERINGS[ordering]}"
+    return reader.derived.get_or_compute(
+        reader,
+        "animals",
+        ("ids", ordering, w.key()),
+        lambda: array("q", (row[0] for row in reader.all(sql, w.params))),
+    )
+
+
+def _for_ids(reader: Reader, ids: Sequence[int], select: str) -> list[Sequence[Any]]:
+    """Rows of ``select`` for these ids, in the order given."""
+    if not ids:
+        return []
+    params = {f"id_{i}": v for i, v in enumerate(ids)}
+    placeholders = ", ".join(f":{name}" for name in params)
+    rows = reader.all(f"{select} WHERE a.id IN ({placeholders})", params)
+    position = {animal_id: n for n, animal_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row[0]])
+
+
+def by_ids(reader: Reader, ids: Sequence[int]) -> list[Animal]:
+    """The animals with these ids, in the order given."""
+    return animals_with_organizations(_for_ids(reader, ids, PAGE_SELECT))
+
+
+def details_by_ids(reader: Reader, ids: Sequence[int]) -> list[AnimalDetails]:
+    return details_from_rows(_for_ids(reader, ids, DETAILS_SELECT))
 
 
 def page(reader: Reader, w: Where, ordering: str, limit: int, offset: int) -> list[Animal]:

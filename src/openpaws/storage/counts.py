@@ -1,14 +1,15 @@
-"""Exact totals without a scan per request.
+"""Exact derived data (totals, ordered id lists) without recomputing it per request.
 
-A total is cached with the value of its table's change counter when it was computed; every
-write bumps that counter in its own transaction, so a cached total is served only while no
-write has committed since. The counter is read first, then the total, so a total cached under
+A value is cached with the value of its table's change counter when it was computed; every
+write bumps that counter in its own transaction, so a cached value is served only while no
+write has committed since. The counter is read first, then the value, so a value cached under
 a counter value is never older than that value.
 """
 
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
@@ -22,14 +23,23 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-MAX_ENTRIES = 20_000
+# A total weighs 1; an id list weighs one per 256 ids. 40,000 is about 20,000 totals and
+# 5 million ids (40 MB).
+MAX_WEIGHT = 40_000
 
 
-class CountCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+def _weight(value: object) -> int:
+    return len(value) // 256 + 1 if isinstance(value, array) else 1
+
+
+class DerivedCache:
+    """Least-recently-used values, each valid while its change counter is unchanged."""
+
+    def __init__(self, max_weight: int = MAX_WEIGHT) -> None:
         self._entries: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
         self._lock = threading.Lock()
-        self._max = max_entries
+        self._max = max_weight
+        self._weight = 0
 
     def get_or_compute(
         self, reader: Reader, counter: str, key: Hashable, compute: Callable[[], T]
@@ -42,15 +52,20 @@ class CountCache:
                 return hit[1]  # type: ignore[return-value]
         value = compute()
         with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._weight -= _weight(old[1])
             self._entries[key] = (generation, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
+            self._weight += _weight(value)
+            while self._weight > self._max and len(self._entries) > 1:
+                _, (_, evicted) = self._entries.popitem(last=False)
+                self._weight -= _weight(evicted)
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._weight = 0
 
 
 def read_counter(reader: Reader, name: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from openpaws.storage.counts import CountCache
+from openpaws.storage.counts import DerivedCache
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -71,7 +71,7 @@ class Database:
         self.url = url
         self.engine = create_db_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
-        self.count_cache = CountCache()
+        self.derived = DerivedCache()
 
     def analyze(self) -> None:
         """Refresh the planner's statistics (after bulk loads)."""
@@ -106,13 +106,13 @@ class Database:
 
     def reader_on(self, conn: Connection) -> Reader:
         """A reader inside ``conn``'s transaction, so it sees that transaction's writes."""
-        return Reader(conn.connection.dbapi_connection, self.is_sqlite, self.count_cache)
+        return Reader(conn.connection.dbapi_connection, self.is_sqlite, self.derived)
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
         raw = self.engine.raw_connection()
         try:
-            yield Reader(raw, self.is_sqlite, self.count_cache)
+            yield Reader(raw, self.is_sqlite, self.derived)
         finally:
             if not self.is_sqlite:
                 raw.rollback()  # end the implicit read transaction before pooling
@@ -122,10 +122,10 @@ class Database:
 class Reader:
     """Runs SQL text with ``:name`` parameters on a raw DBAPI connection."""
 
-    def __init__(self, raw: Any, is_sqlite: bool, count_cache: CountCache) -> None:
+    def __init__(self, raw: Any, is_sqlite: bool, derived: DerivedCache) -> None:
         self._raw = raw
         self.is_sqlite = is_sqlite
-        self.count_cache = count_cache
+        self.derived = derived
 
     def _cursor(self, sql: str, params: Mapping[str, Any]) -> Any:
         cursor = self._raw.cursor()
