@@ -131,3 +131,106 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
         server.wait(timeout=15)
         if server.stdout:
             server.stdout.close()
+
+
+def _seeded_code(db: Database) -> str:
+    from openpaws import demo
+
+    demo.load(db, 60, organizations=3)
+    return demo.first_listing_organization(db)
+
+
+def test_keys_create_list_revoke(env: Database) -> None:
+    code = _seeded_code(env)
+    created = runner.invoke(app, ["keys", "create", "--org", code.lower(), "--scope", "read"])
+    assert created.exit_code == 0, created.output
+    key = re.search(r"key:\s+(\S+)", created.output).group(1)  # type: ignore[union-attr]
+    key_id = re.search(r"id:\s+(\S+)", created.output).group(1)  # type: ignore[union-attr]
+    listed = runner.invoke(app, ["keys", "list", "--org", code])
+    assert key_id in listed.output and key[:8] in listed.output and key[-4:] in listed.output
+    assert key not in listed.output
+    with env.engine.connect() as conn:
+        stored = " ".join(
+            str(v) for row in conn.exec_driver_sql("SELECT * FROM api_keys") for v in row
+        )
+    assert key not in stored
+    from openpaws.platform import api_keys
+
+    assert api_keys.authenticate(env, key).organization_id > 0
+    assert runner.invoke(app, ["keys", "revoke", key_id]).exit_code == 0
+    assert "revoked" in runner.invoke(app, ["keys", "list"]).output
+    with pytest.raises(Exception, match="API key required"):
+        api_keys.authenticate(env, key)
+    assert (
+        runner.invoke(app, ["keys", "create", "--org", "ZZ999", "--scope", "read"]).exit_code == 1
+    )
+    assert runner.invoke(app, ["keys", "create", "--org", code, "--scope", "admin"]).exit_code == 1
+
+
+def test_organization_settings_commands(env: Database) -> None:
+    from openpaws.domain import org_settings
+
+    code = _seeded_code(env)
+    added = runner.invoke(
+        app,
+        [
+            "statuses",
+            "add",
+            "--org",
+            code,
+            "--label",
+            "Medical Hold",
+            "--class",
+            "hold",
+            "--private",
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    assert "Medical Hold" in runner.invoke(app, ["statuses", "list", "--org", code]).output
+    field = runner.invoke(
+        app,
+        [
+            "fields",
+            "add",
+            "--org",
+            code,
+            "--key",
+            "coat_care",
+            "--label",
+            "Coat care",
+            "--type",
+            "select",
+            "--option",
+            "daily",
+            "--option",
+            "weekly",
+        ],
+    )
+    assert field.exit_code == 0, field.output
+    found = {f.field_key: f for f in org_settings.fields_of(env, code, "pet")}
+    assert found["coat_care"].options == ["daily", "weekly"]
+    bad = runner.invoke(app, ["fields", "add", "--org", code, "--key", "Bad Key", "--label", "x"])
+    assert bad.exit_code == 1
+    limit = runner.invoke(
+        app, ["limits", "set", "--org", code, "--endpoint", "list", "--per-hour", "7"]
+    )
+    assert limit.exit_code == 0
+    with env.read() as reader:
+        from openpaws.storage import org_settings as store
+
+        assert store.rate_limit(reader, org_settings.organization_id(env, code), "list") == 7
+
+
+def test_pets_delete(env: Database) -> None:
+    code = _seeded_code(env)
+    org_id = reference.all_organizations(env)
+    target = next(
+        a
+        for a in reference.all_animals(env)
+        if org_id[a["organization_id"]]["code"] == code and a["public_status"]
+    )
+    result = runner.invoke(app, ["pets", "delete", "--org", code, target["uuid"]])
+    assert result.exit_code == 0, result.output
+    after = next(a for a in reference.all_animals(env) if a["id"] == target["id"])
+    assert after["deleted_at"] is not None and after["public_status"] is None
+    assert runner.invoke(app, ["pets", "delete", "--org", code, target["uuid"]]).exit_code == 1

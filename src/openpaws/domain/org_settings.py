@@ -51,8 +51,8 @@ CLASS_LABELS = {
 
 def organization_id(db: Database, reference: str) -> int:
     """The id of the organization with this public code or UUID."""
-    with db.transaction() as conn:
-        org_id = organization_queries.id_for_reference(conn, reference)
+    with db.read() as reader:
+        org_id = organization_queries.id_for_reference(reader, reference)
     if org_id is None:
         raise NotFound(f"Organization {reference} not found")
     return org_id

@@ -6,6 +6,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime
 
+from openpaws.domain import org_settings
 from openpaws.domain.errors import InvalidInput, NotFound, Unauthenticated
 from openpaws.platform.oauth import hash_secret
 from openpaws.platform.principals import KEY_SCOPES, Principal
@@ -25,7 +26,7 @@ def create_key(
     now = datetime.now(UTC)
     key_uuid = str(uuid.uuid4())
     with db.transaction() as conn:
-        org_id = organization_queries.id_for_reference(conn, organization)
+        org_id = organization_queries.id_for_reference(db.reader_on(conn), organization)
         if org_id is None:
             raise NotFound(f"Organization {organization} not found")
         api_keys.insert_key(
@@ -44,12 +45,8 @@ def create_key(
 
 
 def list_keys(db: Database, organization: str | None = None) -> list[api_keys.KeyRecord]:
-    with db.transaction() as conn:
-        org_id = None
-        if organization is not None:
-            org_id = organization_queries.id_for_reference(conn, organization)
-            if org_id is None:
-                raise NotFound(f"Organization {organization} not found")
+    org_id = None if organization is None else org_settings.organization_id(db, organization)
+    with db.engine.connect() as conn:
         return api_keys.list_keys(conn, org_id)
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, or_, select
-
 from openpaws.domain.entities import Organization
 from openpaws.domain.geo import Box
 from openpaws.storage.database import Reader
 from openpaws.storage.records import ORGANIZATION_SELECT, organization_from_row
-from openpaws.storage.tables import organizations
 
 ORG_SELECT = f"SELECT {ORGANIZATION_SELECT} FROM organizations o"
 
@@ -50,13 +47,13 @@ def ids_for_codes(reader: Reader, codes: Sequence[str]) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
-def id_for_reference(conn: Connection, reference: str) -> int | None:
+def id_for_reference(reader: Reader, reference: str) -> int | None:
     """The id of the organization whose public code (any case) or UUID is ``reference``."""
-    return conn.execute(
-        select(organizations.c.id).where(
-            or_(organizations.c.code == reference.upper(), organizations.c.uuid == reference)
-        )
-    ).scalar_one_or_none()
+    found = reader.scalar(
+        "SELECT id FROM organizations WHERE code = :code OR uuid = :uuid",
+        {"code": reference.upper(), "uuid": reference},
+    )
+    return None if found is None else int(found)
 
 
 def by_code(reader: Reader, code: str) -> Organization | None:

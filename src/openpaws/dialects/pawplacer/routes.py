@@ -19,6 +19,7 @@ from litestar.params import RawBody
 from sqlalchemy import Connection
 
 from openpaws.config import Settings
+from openpaws.dialects.contract import contract_route
 from openpaws.dialects.pawplacer import bodies, mappers, params, problems, vocab, wire
 from openpaws.domain import animal_changes, animals, org_settings, people
 from openpaws.domain.errors import (
@@ -399,10 +400,6 @@ def build_router(db: Database, settings: Settings, limiter: RateLimiter) -> Rout
     def people_custom_fields(request: Req) -> Response[bytes]:
         return api.people_custom_fields(request)
 
-    @get("/openapi.yaml", sync_to_thread=False)
-    def contract() -> Response[bytes]:
-        return Response(OPENAPI_PATH.read_bytes(), media_type="application/yaml")
-
     return Router(
         path=api.prefix,
         route_handlers=[
@@ -413,7 +410,7 @@ def build_router(db: Database, settings: Settings, limiter: RateLimiter) -> Rout
             update_pet,
             create_person,
             people_custom_fields,
-            contract,
+            contract_route(OPENAPI_PATH),
         ],
         exception_handlers={Exception: _route_error},
         request_max_body_size=MAX_BODY_BYTES,

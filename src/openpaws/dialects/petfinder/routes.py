@@ -17,6 +17,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath, RawBody
 
 from openpaws.config import Settings
+from openpaws.dialects.contract import contract_route
 from openpaws.dialects.petfinder import mappers, params, problems, vocab, wire
 from openpaws.domain import animals, organizations, taxonomy
 from openpaws.domain.errors import (
@@ -254,10 +255,6 @@ def build_router(db: Database, settings: Settings) -> Router:
     def get_organization(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[bytes]:
         return api.organization(request, code)
 
-    @get("/openapi.yaml", sync_to_thread=False)
-    def contract() -> Response[bytes]:
-        return Response(OPENAPI_PATH.read_bytes(), media_type="application/yaml")
-
     return Router(
         path=api.prefix,
         route_handlers=[
@@ -269,7 +266,7 @@ def build_router(db: Database, settings: Settings) -> Router:
             list_breeds,
             list_organizations,
             get_organization,
-            contract,
+            contract_route(OPENAPI_PATH),
         ],
         exception_handlers={Exception: _handle_error},
     )
