@@ -94,3 +94,12 @@ def test_a_private_pet_never_appears(
     listed = fresh.read_a.json(f"{PP}/api/pets?search=Secret%20Sam")
     assert listed["pets"] == [] and listed["total"] == 0
     assert fresh.read_a.get(f"{PP}/api/pets/{created.json()['id']}").status_code == 404
+
+
+def test_a_change_shows_at_once_in_petfinder(fresh: Shelters, petfinder: ContractClient) -> None:
+    pet = fresh.write_a.post(f"{PP}/api/pets", json=pet_body(name="Before Name")).json()
+    animal_id = find(petfinder, "Before Name")[0]["id"]
+    assert petfinder.json(f"{PREFIX}/animals/{animal_id}")["animal"]["name"] == "Before Name"
+    fresh.write_a.patch(f"{PP}/api/pets/{pet['id']}", json={"name": "After Name"})
+    assert petfinder.json(f"{PREFIX}/animals/{animal_id}")["animal"]["name"] == "After Name"
+    assert find(petfinder, "After Name")[0]["id"] == animal_id

@@ -57,6 +57,33 @@ def address(a: entities.Address) -> wire.Address:
     return wire.Address(a.address1, a.address2, a.city, a.state, a.postcode, a.country)
 
 
+class AnimalMemo:
+    """The wire form of recently shown animals, reused while neither changes.
+
+    Keyed on the animal's and its organization's ids and ``updated_at``: every write to either
+    sets ``updated_at``, so a changed record is a new key. Only distance-free forms are kept
+    (distance depends on the request).
+    """
+
+    def __init__(self, links: Links, site_url: str, size: int = 20_000) -> None:
+        self.links = links
+        self.site_url = site_url
+        self.size = size
+        self._forms: dict[tuple[object, ...], wire.Animal] = {}
+
+    def animal(self, a: entities.Animal, miles: float | None) -> wire.Animal:
+        if miles is not None:
+            return animal(a, self.links, self.site_url, miles)
+        org = a.organization
+        key = (a.id, a.updated_at, org.id if org else None, org.updated_at if org else None)
+        form = self._forms.get(key)
+        if form is None:
+            if len(self._forms) >= self.size:
+                self._forms.clear()
+            form = self._forms[key] = animal(a, self.links, self.site_url, None)
+        return form
+
+
 def animal(a: entities.Animal, links: Links, site_url: str, miles: float | None) -> wire.Animal:
     animal_type = taxonomy.type_by_slug(a.type)
     org = a.organization

@@ -96,6 +96,7 @@ class PetfinderAPI:
         self.prefix = settings.petfinder_prefix.rstrip("/")
         self.links = mappers.Links(self.prefix)
         self.site = settings.public_site_url.rstrip("/")
+        self.forms = mappers.AnimalMemo(self.links, self.site)
 
     def authenticate(self, request: Request[Any, Any, Any]) -> int:
         return oauth.token_seconds_left(self.db, _bearer(request))
@@ -129,10 +130,7 @@ class PetfinderAPI:
             search = _with_organizations(search, ids)
         page = animals.search_animals(self.db, search)
         body = wire.AnimalsPage(
-            animals=[
-                mappers.animal(a, self.links, self.site, page.distances.get(a.id))
-                for a in page.animals
-            ],
+            animals=[self.forms.animal(a, page.distances.get(a.id)) for a in page.animals],
             pagination=self.pagination(request, page.total, search.limit, search.offset),
         )
         return _ok(body, left)
@@ -142,7 +140,7 @@ class PetfinderAPI:
         if not animal_id.isdigit() or len(animal_id) > 18:
             raise NotFound(f"Animal {animal_id} not found")
         found = animals.get_listed_animal(self.db, int(animal_id), vocab.VISIBLE_STATUSES)
-        return _ok(wire.AnimalEnvelope(mappers.animal(found, self.links, self.site, None)), left)
+        return _ok(wire.AnimalEnvelope(self.forms.animal(found, None)), left)
 
     def types(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         left = self.authenticate(request)
