@@ -596,7 +596,7 @@ def load(
 
 
 def is_empty(db: Database) -> bool:
-    with db.transaction() as conn:
+    with db.engine.connect() as conn:
         return writes.row_count(conn, "organizations") == 0
 
 

@@ -75,11 +75,6 @@ def add_status(db: Database, organization: str, spec: StatusSpec) -> None:
         )
 
 
-def add_default_statuses(db: Database, organization: str) -> None:
-    for spec in DEFAULT_STATUSES:
-        add_status(db, organization, spec)
-
-
 def statuses(db: Database, organization_id: int) -> list[CustomStatus]:
     with db.read() as reader:
         return store.statuses(reader, organization_id)

@@ -54,8 +54,3 @@ def insert_animals(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 def row_count(conn: Connection, table_name: str) -> int:
     table = {"animals": animals, "organizations": organizations, "persons": persons}[table_name]
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
-
-
-def max_id(conn: Connection, table_name: str) -> int:
-    table = {"animals": animals, "organizations": organizations, "persons": persons}[table_name]
-    return int(conn.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one())

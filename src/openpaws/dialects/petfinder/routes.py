@@ -212,6 +212,8 @@ def _handle_error(request: Request[Any, Any, Any], error: Exception) -> Response
         return problems.problem_response(NotFound("The requested resource was not found."))
     if isinstance(error, HTTPException) and error.status_code == 405:
         return problems.problem_response(MethodNotAllowed("The method is not allowed here."))
+    if isinstance(error, HTTPException) and error.status_code < 500:
+        return problems.problem_response(InvalidInput(str(error.detail)))
     logger.exception(
         "unexpected error", exc_info=error, extra={"request_id": request_id(request.scope)}
     )
