@@ -147,3 +147,18 @@ def test_a_page_costs_a_fixed_number_of_queries(api: ContractClient, seeded_db: 
 
 def test_unused_prefix_route(api: ContractClient) -> None:
     assert api.get(f"{PREFIX}/types").status_code == 200
+
+
+def test_free_text_search_uses_the_trigram_indexes(seeded_db: Database) -> None:
+    """PawPlacer's search over name, description and breeds is index-backed on both databases."""
+    with seeded_db.read() as reader:
+        where = animal_queries.where(reader, AnimalFilters(statuses=(), text="retriever"))
+        listed, text_condition = where.sql.split(" AND ", 1)
+        assert listed == "a.public_status IS NOT NULL"
+        sql = f"SELECT count(*) FROM animals a WHERE {text_condition}"
+        text = assert_indexed(reader, sql, where.params)
+    if seeded_db.is_sqlite:
+        assert "animal_text_fts" in text
+    else:
+        for index in ("name", "description", "breed_primary", "breed_secondary"):
+            assert f"ix_animals_{index}_trgm" in text, text
