@@ -10,11 +10,15 @@ from sqlalchemy import Connection, insert, or_, select, update
 from openpaws.storage.counts import bump_counter
 from openpaws.storage.tables import animals, custom_statuses, organizations, persons
 
+# Built once: executing a prebuilt statement with parameters skips rebuilding its cache key.
+_INSERT_ANIMAL = insert(animals)
+
 
 def insert_animal(conn: Connection, values: dict[str, Any]) -> int:
-    result = conn.execute(insert(animals).values(**values).returning(animals.c.id))
+    key = conn.execute(_INSERT_ANIMAL, values).inserted_primary_key
     bump_counter(conn, "animals")
-    return int(result.scalar_one())
+    assert key is not None
+    return int(key[0])
 
 
 def update_animal(conn: Connection, animal_id: int, values: dict[str, Any]) -> None:

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, bindparam, update
 
 from openpaws.storage.tables import change_counters
 
@@ -74,10 +74,13 @@ def read_counter(reader: Reader, name: str) -> int:
     )
 
 
+_BUMP = (
+    update(change_counters)
+    .where(change_counters.c.name == bindparam("counter"))
+    .values(value=change_counters.c.value + 1)
+)
+
+
 def bump_counter(conn: Connection, name: str) -> None:
     """Record a change to ``name``; call inside the transaction that makes the change."""
-    conn.execute(
-        update(change_counters)
-        .where(change_counters.c.name == name)
-        .values(value=change_counters.c.value + 1)
-    )
+    conn.execute(_BUMP, {"counter": name})

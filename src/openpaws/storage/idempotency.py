@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openpaws.storage.database import Reader
@@ -20,9 +22,25 @@ class Entry:
     body: str | None
 
 
-def _insert(conn: Connection):  # type: ignore[no-untyped-def]
-    module = sqlite if conn.dialect.name == "sqlite" else postgresql
-    return module.insert(t)
+@cache
+def _claim_statement(dialect: str) -> Any:
+    """INSERT that takes a free or expired key, built once per database kind."""
+    module = sqlite if dialect == "sqlite" else postgresql
+    taken = {
+        "fingerprint": bindparam("b_fingerprint"),
+        "status_code": None,
+        "body": None,
+        "created_at": bindparam("b_created_at", type_=t.c.created_at.type),
+        "expires_at": bindparam("b_expires_at", type_=t.c.expires_at.type),
+    }
+    statement = module.insert(t).values(
+        api_key_id=bindparam("b_api_key_id"), key=bindparam("b_key"), **taken
+    )
+    return statement.on_conflict_do_update(
+        index_elements=[t.c.api_key_id, t.c.key],
+        set_=taken,
+        where=t.c.expires_at <= bindparam("b_now", type_=t.c.expires_at.type),
+    )
 
 
 def claim(
@@ -34,20 +52,16 @@ def claim(
     uncommitted row makes this wait until that transaction ends; on SQLite the write lock
     already serialises writers.
     """
-    values = {
-        "fingerprint": fingerprint,
-        "status_code": None,
-        "body": None,
-        "created_at": now,
-        "expires_at": expires,
-    }
-    statement = _insert(conn).values(api_key_id=api_key_id, key=key, **values)
     taken = conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=[t.c.api_key_id, t.c.key],
-            set_=values,
-            where=t.c.expires_at <= now,
-        )
+        _claim_statement(conn.dialect.name),
+        {
+            "b_api_key_id": api_key_id,
+            "b_key": key,
+            "b_fingerprint": fingerprint,
+            "b_created_at": now,
+            "b_expires_at": expires,
+            "b_now": now,
+        },
     )
     if taken.rowcount == 1:
         return None
@@ -73,11 +87,17 @@ def lookup(reader: Reader, api_key_id: int, key: str, now: datetime) -> Entry | 
     return None if row is None else Entry(row[0], row[1], row[2])
 
 
+_COMPLETE = (
+    update(t)
+    .where(t.c.api_key_id == bindparam("b_api_key_id"), t.c.key == bindparam("b_key"))
+    .values(status_code=bindparam("b_status_code"), body=bindparam("b_body"))
+)
+
+
 def complete(conn: Connection, api_key_id: int, key: str, status_code: int, body: str) -> None:
     conn.execute(
-        update(t)
-        .where(t.c.api_key_id == api_key_id, t.c.key == key)
-        .values(status_code=status_code, body=body)
+        _COMPLETE,
+        {"b_api_key_id": api_key_id, "b_key": key, "b_status_code": status_code, "b_body": body},
     )
 
 

@@ -10,6 +10,8 @@ from sqlalchemy import Connection, insert
 
 from openpaws.storage.tables import outbox_events
 
+_INSERT = insert(outbox_events)
+
 
 def add_event(
     conn: Connection,
@@ -19,11 +21,12 @@ def add_event(
     now: datetime,
 ) -> None:
     conn.execute(
-        insert(outbox_events).values(
-            uuid=str(uuid.uuid4()),
-            organization_id=organization_id,
-            event_type=event_type,
-            payload=payload,
-            created_at=now,
-        )
+        _INSERT,
+        {
+            "uuid": str(uuid.uuid4()),
+            "organization_id": organization_id,
+            "event_type": event_type,
+            "payload": payload,
+            "created_at": now,
+        },
     )
