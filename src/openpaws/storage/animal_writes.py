@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid as uuid_module
 from typing import Any
 
-from sqlalchemy import Connection, insert, or_, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from openpaws.storage.counts import bump_counter
-from openpaws.storage.tables import animals, custom_statuses, organizations, persons
+from openpaws.storage.tables import animals, organizations
 
 # Built once: executing a prebuilt statement with parameters skips rebuilding its cache key.
 _INSERT_ANIMAL = insert(animals)
@@ -57,27 +57,9 @@ def organization_animal_id_taken(
     return conn.execute(query.limit(1)).first() is not None
 
 
-def custom_status_by_uuid(conn: Connection, organization_id: int, value: str) -> Any:
-    return conn.execute(
-        select(custom_statuses).where(
-            custom_statuses.c.organization_id == organization_id, custom_statuses.c.uuid == value
-        )
-    ).first()
-
-
 def organization_id_by_uuid(conn: Connection, value: str) -> int | None:
     found = conn.execute(
         select(organizations.c.id).where(organizations.c.uuid == value)
-    ).scalar_one_or_none()
-    return None if found is None else int(found)
-
-
-def person_id_by_uuid(conn: Connection, organization_id: int, value: str) -> int | None:
-    found = conn.execute(
-        select(persons.c.id).where(
-            persons.c.uuid == value,
-            or_(persons.c.organization_id == organization_id, persons.c.organization_id.is_(None)),
-        )
     ).scalar_one_or_none()
     return None if found is None else int(found)
 

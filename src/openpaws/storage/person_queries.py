@@ -14,8 +14,13 @@ from openpaws.storage.tables import persons
 PERSON_SELECT = "SELECT " + ", ".join(PERSON_COLUMNS) + " FROM persons"
 
 
+_INSERT = insert(persons)
+
+
 def insert_person(conn: Connection, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(persons).values(**values).returning(persons.c.id)).scalar_one())
+    key = conn.execute(_INSERT, values).inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def by_id(reader: Reader, person_id: int) -> Person | None:
