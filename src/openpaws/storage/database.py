@@ -8,6 +8,7 @@ keeps a search page close to the cost of the raw driver.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -72,6 +73,7 @@ class Database:
         self.engine = create_db_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.derived = DerivedCache()
+        self._sqlite_writer = threading.RLock()
 
     def analyze(self) -> None:
         """Refresh the planner's statistics (after bulk loads)."""
@@ -97,10 +99,18 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE)."""
-        with self.engine.connect() as conn:
-            if self.is_sqlite:
-                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE).
+
+        SQLite has one writer at a time: this process's writers queue on a lock of its own
+        (first come, first served) rather than in SQLite's busy handler, which sleeps and
+        retries. Other processes still meet the busy handler.
+        """
+        if not self.is_sqlite:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        with self._sqlite_writer, self.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
 
