@@ -11,7 +11,9 @@ from openpaws.domain.entities import Animal, AnimalDetails
 from openpaws.domain.search import AnimalFilters, StatusLabelMatch
 from openpaws.storage.database import Reader
 from openpaws.storage.records import (
+    ANIMAL_COLUMNS,
     ANIMAL_SELECT,
+    ORGANIZATION_COLUMNS,
     ORGANIZATION_SELECT,
     animals_with_organizations,
     details_from_rows,
@@ -202,9 +204,40 @@ def _for_ids(reader: Reader, ids: Sequence[int], select: str) -> list[Sequence[A
     return sorted(rows, key=lambda row: position[row[0]])
 
 
+# What identifies the version of an animal as read: its id and updated_at, and its
+# organization's. Every write sets updated_at, so an unchanged version is an unchanged row.
+VERSION_SELECT = (
+    "SELECT a.id, a.updated_at, o.id, o.updated_at "
+    "FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id"
+)
+_VERSION_AT = (
+    0,
+    ANIMAL_COLUMNS.index("updated_at"),
+    len(ANIMAL_COLUMNS) + ORGANIZATION_COLUMNS.index("id"),
+    len(ANIMAL_COLUMNS) + ORGANIZATION_COLUMNS.index("updated_at"),
+)
+
+
+def _load(reader: Reader, versions: Sequence[Sequence[Any]]) -> list[Animal]:
+    """The animals of these (version) rows, in order: remembered ones as they are, the others
+    read in one query."""
+    keys = [tuple(v) for v in versions]
+    found: dict[int, Animal] = {}
+    for key in keys:
+        if (animal := reader.animals.get(key)) is not None:
+            found[key[0]] = animal
+    missing = [key[0] for key in keys if key[0] not in found]
+    if missing:
+        rows = _for_ids(reader, missing, PAGE_SELECT)
+        for row, animal in zip(rows, animals_with_organizations(rows), strict=True):
+            reader.animals.put(tuple(row[i] for i in _VERSION_AT), animal)
+            found[animal.id] = animal
+    return [found[key[0]] for key in keys if key[0] in found]
+
+
 def by_ids(reader: Reader, ids: Sequence[int]) -> list[Animal]:
     """The animals with these ids, in the order given."""
-    return animals_with_organizations(_for_ids(reader, ids, PAGE_SELECT))
+    return _load(reader, _for_ids(reader, ids, VERSION_SELECT))
 
 
 def details_by_ids(reader: Reader, ids: Sequence[int]) -> list[AnimalDetails]:
@@ -217,8 +250,8 @@ def page(reader: Reader, w: Where, ordering: str, limit: int, offset: int) -> li
     The ids are found first (an index-only walk, cheap even deep into the results), then only
     those rows are read and joined.
     """
-    rows = reader.all(page_sql(w, ordering), {**w.params, "limit": limit, "offset": offset})
-    return animals_with_organizations(rows)
+    sql = page_sql(w, ordering, VERSION_SELECT)
+    return _load(reader, reader.all(sql, {**w.params, "limit": limit, "offset": offset}))
 
 
 def details_page(
@@ -249,5 +282,5 @@ def details_by_uuid(reader: Reader, animal_uuid: str) -> AnimalDetails | None:
 
 
 def by_id(reader: Reader, animal_id: int) -> Animal | None:
-    rows = reader.all(f"{PAGE_SELECT} WHERE a.id = :id", {"id": animal_id})
-    return animals_with_organizations(rows)[0] if rows else None
+    found = by_ids(reader, [animal_id])
+    return found[0] if found else None

@@ -12,7 +12,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, update
 
@@ -66,6 +66,22 @@ class DerivedCache:
         with self._lock:
             self._entries.clear()
             self._weight = 0
+
+
+class Memo:
+    """A bounded dict for values that are exact by their key (emptied when full)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable) -> Any:
+        return self._values.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        if len(self._values) >= self.size:
+            self._values.clear()
+        self._values[key] = value
 
 
 def read_counter(reader: Reader, name: str) -> int:

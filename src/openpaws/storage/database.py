@@ -17,7 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from openpaws.storage.counts import DerivedCache
+from openpaws.storage.counts import DerivedCache, Memo
+
+# Animals recently read, keyed by their and their organization's ids and updated_at.
+ANIMAL_MEMO_SIZE = 10_000
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -73,6 +76,7 @@ class Database:
         self.engine = create_db_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.derived = DerivedCache()
+        self.animals = Memo(ANIMAL_MEMO_SIZE)
         self._sqlite_writer = threading.RLock()
 
     def analyze(self) -> None:
@@ -116,13 +120,13 @@ class Database:
 
     def reader_on(self, conn: Connection) -> Reader:
         """A reader inside ``conn``'s transaction, so it sees that transaction's writes."""
-        return Reader(conn.connection.dbapi_connection, self.is_sqlite, self.derived)
+        return Reader(conn.connection.dbapi_connection, self.is_sqlite, self.derived, self.animals)
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
         raw = self.engine.raw_connection()
         try:
-            yield Reader(raw, self.is_sqlite, self.derived)
+            yield Reader(raw, self.is_sqlite, self.derived, self.animals)
         finally:
             if not self.is_sqlite:
                 raw.rollback()  # end the implicit read transaction before pooling
@@ -132,10 +136,11 @@ class Database:
 class Reader:
     """Runs SQL text with ``:name`` parameters on a raw DBAPI connection."""
 
-    def __init__(self, raw: Any, is_sqlite: bool, derived: DerivedCache) -> None:
+    def __init__(self, raw: Any, is_sqlite: bool, derived: DerivedCache, animals: Memo) -> None:
         self._raw = raw
         self.is_sqlite = is_sqlite
         self.derived = derived
+        self.animals = animals
 
     def _cursor(self, sql: str, params: Mapping[str, Any]) -> Any:
         cursor = self._raw.cursor()

@@ -65,7 +65,7 @@ class AnimalMemo:
     (distance depends on the request).
     """
 
-    def __init__(self, links: Links, site_url: str, size: int = 20_000) -> None:
+    def __init__(self, links: Links, site_url: str, size: int = 10_000) -> None:
         self.links = links
         self.site_url = site_url
         self.size = size
