@@ -233,3 +233,19 @@ def test_trailing_slash(api: ContractClient) -> None:
 @pytest.mark.parametrize("fragment", ['a"b', "%%%", "'; DROP TABLE animals; --", "NEAR(", "fr*"])
 def test_name_search_takes_any_text_literally(api: ContractClient, fragment: str) -> None:
     assert walk(api, animals_url(name=fragment))[1] == 0
+
+
+@pytest.mark.parametrize("fragment", ["ie", "Fred", "ella"])
+def test_dense_substring_matches_walk_the_index(
+    api: ContractClient, rows: list[Row], fragment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the id-list limit, the same answers come from walking the date index."""
+    from openpaws.domain import animals
+
+    monkeypatch.setattr(animals, "ID_LIST_LIMIT", 3)
+    expected = expected_ids(rows, lambda r: adoptable(r) and fragment.lower() in r["name"].lower())
+    assert len(expected) > 3
+    check(api, rows, {"name": fragment}, lambda r: r["id"] in expected)
+    found, _ = walk(api, animals_url(name=fragment, limit=7))
+    published = [a["published_at"] for a in found]
+    assert published == sorted(published, reverse=True)

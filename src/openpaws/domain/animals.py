@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import groupby
+from typing import TypeVar
 
 from openpaws.domain.entities import Animal, AnimalDetails
 from openpaws.domain.errors import NotFound
@@ -27,12 +29,14 @@ def search_animals(db: Database, search: AnimalSearch) -> AnimalPage:
         if search.sort in (AnimalSort.NEAREST, AnimalSort.FARTHEST):
             total, animals = _by_distance(reader, filters, distances, search)
         elif search.sort is not AnimalSort.RANDOM and _unordered_matches(search):
-            ids = animal_queries.ordered_ids(
-                reader, animal_queries.where(reader, filters), search.sort.value
-            )
-            total = len(ids)
-            animals = animal_queries.by_ids(
-                reader, ids[search.offset : search.offset + search.limit]
+            total, animals = unordered_page(
+                reader,
+                filters,
+                search.sort.value,
+                search.limit,
+                search.offset,
+                animal_queries.by_ids,
+                animal_queries.page,
             )
         else:
             where = animal_queries.where(reader, filters)
@@ -48,6 +52,37 @@ def search_animals(db: Database, search: AnimalSearch) -> AnimalPage:
         if a.organization is not None and a.organization.id in distances
     }
     return AnimalPage(animals, total, by_animal)
+
+
+# Up to this many matches, an unordered search keeps its ordered id list (cheap to sort, small
+# to keep); beyond, matches are dense enough to find by walking the ordered index.
+ID_LIST_LIMIT = 20_000
+T = TypeVar("T")
+
+
+def unordered_page(
+    reader: Reader,
+    filters: AnimalFilters,
+    ordering: str,
+    limit: int,
+    offset: int,
+    for_ids: Callable[[Reader, Sequence[int]], list[T]],
+    walk: Callable[[Reader, animal_queries.Where, str, int, int], list[T]],
+) -> tuple[int, list[T]]:
+    """A page of a search that no index yields in order (a substring, a radius by date).
+
+    Sparse matches: the ordered id list is computed once (until the next write) and sliced.
+    Dense matches: the ordered index is walked, testing each row, which finds a page quickly.
+    """
+    where = animal_queries.where(reader, filters)
+    total = animal_queries.count(reader, where)
+    if offset >= total:
+        return total, []
+    if total <= ID_LIST_LIMIT:
+        ids = animal_queries.ordered_ids(reader, where, ordering)
+        return len(ids), for_ids(reader, ids[offset : offset + limit])
+    row_by_row = animal_queries.where(reader, filters, text_index=False)
+    return total, walk(reader, row_by_row, ordering, limit, offset)
 
 
 def _unordered_matches(search: AnimalSearch) -> bool:
@@ -92,10 +127,18 @@ def organization_page(
     """The organization's listed animals, newest first, with the exact total."""
     filters = replace(filters, organization_ids=(organization_id,))
     with db.read() as reader:
-        where = animal_queries.where(reader, filters)
         if filters.text:  # substring matches are not in date order in any index
-            ids = animal_queries.ordered_ids(reader, where, "newest")
-            return animal_queries.details_by_ids(reader, ids[offset : offset + limit]), len(ids)
+            total, items = unordered_page(
+                reader,
+                filters,
+                "newest",
+                limit,
+                offset,
+                animal_queries.details_by_ids,
+                animal_queries.details_page,
+            )
+            return items, total
+        where = animal_queries.where(reader, filters)
         total = animal_queries.count(reader, where)
         items = []
         if offset < total:
