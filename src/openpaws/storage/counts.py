@@ -40,17 +40,36 @@ class DerivedCache:
         self._lock = threading.Lock()
         self._max = max_weight
         self._weight = 0
+        self._running: dict[Hashable, threading.Event] = {}
 
     def get_or_compute(
         self, reader: Reader, counter: str, key: Hashable, compute: Callable[[], T]
     ) -> T:
+        """The cached value, or ``compute()``'s; concurrent misses of one key compute it once
+        (the others wait for it) so an expensive query is never run by every thread at once."""
         generation = read_counter(reader, counter)
-        with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None and hit[0] == generation:
-                self._entries.move_to_end(key)
-                return hit[1]  # type: ignore[return-value]
-        value = compute()
+        while True:
+            with self._lock:
+                hit = self._entries.get(key)
+                if hit is not None and hit[0] == generation:
+                    self._entries.move_to_end(key)
+                    return hit[1]  # type: ignore[return-value]
+                running = self._running.get(key)
+                if running is None:
+                    running = self._running[key] = threading.Event()
+                    break
+            running.wait(timeout=60)
+            generation = read_counter(reader, counter)
+        try:
+            value = compute()
+            self._store(key, generation, value)
+        finally:
+            with self._lock:
+                del self._running[key]
+            running.set()
+        return value
+
+    def _store(self, key: Hashable, generation: int, value: object) -> None:
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
@@ -60,7 +79,6 @@ class DerivedCache:
             while self._weight > self._max and len(self._entries) > 1:
                 _, (_, evicted) = self._entries.popitem(last=False)
                 self._weight -= _weight(evicted)
-        return value
 
     def clear(self) -> None:
         with self._lock:

@@ -27,7 +27,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
-    "PRAGMA cache_size=-16000",
+    "PRAGMA cache_size=-4000",  # 4 MB a connection; the OS page cache holds the rest
     "PRAGMA temp_store=MEMORY",
 )
 
@@ -59,7 +59,7 @@ def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"check_same_thread": False}, pool_size=8, max_overflow=8
+            url, connect_args={"check_same_thread": False}, pool_size=6, max_overflow=4
         )
         _configure_sqlite(engine)
         return engine
