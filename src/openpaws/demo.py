@@ -330,13 +330,7 @@ def _photos(kind: str, ident: int, count: int) -> list[dict[str, str]]:
 
 
 def _zip_places(rng: random.Random, count: int) -> list[geo.Place]:
-    import zipcodes
-
-    candidates = [
-        z["zip_code"]
-        for z in zipcodes.list_all()
-        if z["zip_code_type"] == "STANDARD" and z["active"] and z["lat"]
-    ]
+    candidates = geo.standard_zip_codes()
     chosen = rng.sample(candidates, min(count, len(candidates)))
     return [p for z in chosen if (p := geo.place_for_zip(z)) is not None]
 

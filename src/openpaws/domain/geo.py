@@ -1,14 +1,20 @@
-"""Locations without a network: US ZIP codes, "City, ST" and "lat,long", and distances."""
+"""Locations without a network: US ZIP codes, "City, ST" and "lat,long", and distances.
+
+The ZIP table ships as ``data/us_zipcodes.csv`` (42,789 ZIP codes with their city, state and
+coordinates, taken from the ``zipcodes`` package 3.0.0); a city's point is the mean of its ZIP
+codes'. It is held as compact tuples: the whole gazetteer costs a few megabytes.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-
-import zipcodes
+from importlib import resources
 
 EARTH_RADIUS_MILES = 3958.7613
 
@@ -64,31 +70,44 @@ def bounding_box(center: Point, miles: float) -> Box:
     )
 
 
+# zip -> (city, state, latitude, longitude, standard): standard is an active delivery ZIP.
+_Row = tuple[str, str, float, float, bool]
+
+
 @cache
-def _places() -> dict[str, Place]:
-    places = {}
-    for entry in zipcodes.list_all():
-        if not entry.get("lat") or not entry.get("long"):
-            continue
-        point = Point(float(entry["lat"]), float(entry["long"]))
-        places[entry["zip_code"]] = Place(entry["zip_code"], entry["city"], entry["state"], point)
-    return places
+def _zips() -> dict[str, _Row]:
+    text = resources.files("openpaws.domain").joinpath("data/us_zipcodes.csv").read_text()
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    return {
+        postcode: (city, state, float(lat), float(lon), standard == "1")
+        for postcode, city, state, lat, lon, standard in reader
+    }
 
 
 @cache
 def _cities() -> dict[tuple[str, str], Point]:
     """Each city's centroid: the mean of its ZIP codes' points."""
     sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
-    for place in _places().values():
-        acc = sums[(place.city.casefold(), place.state.upper())]
-        acc[0] += place.point.latitude
-        acc[1] += place.point.longitude
+    for city, state, lat, lon, _ in _zips().values():
+        acc = sums[(city.casefold(), state.upper())]
+        acc[0] += lat
+        acc[1] += lon
         acc[2] += 1
     return {key: Point(lat / n, lon / n) for key, (lat, lon, n) in sums.items()}
 
 
 def place_for_zip(postcode: str) -> Place | None:
-    return _places().get(postcode)
+    row = _zips().get(postcode)
+    if row is None:
+        return None
+    city, state, lat, lon, _ = row
+    return Place(postcode, city, state, Point(lat, lon))
+
+
+def standard_zip_codes() -> list[str]:
+    """Active delivery ZIP codes (no PO boxes or single-organization codes), sorted."""
+    return [postcode for postcode, row in _zips().items() if row[4]]
 
 
 def resolve(text: str) -> Point:
