@@ -97,7 +97,7 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
     try:
         lines: list[str] = []
         assert server.stdout is not None
-        while not any("client_secret" in line for line in lines):
+        while not any("x-api-key" in line for line in lines):
             line = server.stdout.readline()
             assert line, "".join(lines)
             lines.append(line)
@@ -126,6 +126,9 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
         page = httpx.get(f"{base}/animals?type=dog", headers=headers)
         assert page.status_code == 200
         assert page.json()["pagination"]["total_count"] > 100
+        key = re.search(r"x-api-key \(\w+, write\): (\S+)", output).group(1)  # type: ignore[union-attr]
+        pets = httpx.get(f"http://127.0.0.1:{port}/pawplacer/api/pets", headers={"x-api-key": key})
+        assert pets.status_code == 200 and pets.json()["total"] > 0
     finally:
         server.terminate()
         server.wait(timeout=15)

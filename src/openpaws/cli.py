@@ -35,6 +35,7 @@ app.add_typer(pets, name="pets")
 console = Console()
 
 DEMO_CLIENT_NAME = "demo"
+DEMO_KEY_NAME = "demo (this start)"
 DEFAULT_DEMO_ANIMALS = 1_000
 
 
@@ -273,7 +274,10 @@ def serve(
                 _load_demo(db, DEFAULT_DEMO_ANIMALS)
             creds = oauth.rotate_or_create_client(db, DEMO_CLIENT_NAME)
             demo_org = demo.first_listing_organization(db)
-            _, demo_key = api_keys.create_key(db, demo_org, "write", "demo (this start)")
+            for old in api_keys.list_keys(db, demo_org):  # one demo key at a time
+                if old.name == DEMO_KEY_NAME and old.revoked_at is None:
+                    api_keys.revoke_key(db, old.uuid)
+            _, demo_key = api_keys.create_key(db, demo_org, "write", DEMO_KEY_NAME)
         base = f"http://{host}:{port}"
         console.print(f"\nPetfinder API v2: {base}{settings.petfinder_prefix}")
         console.print(f"  contract:       {base}{settings.petfinder_prefix}/openapi.yaml")
