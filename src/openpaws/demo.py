@@ -25,7 +25,7 @@ from openpaws.domain.vocab import (
     Size,
     StatusClass,
 )
-from openpaws.storage import writes
+from openpaws.storage import organization_queries, writes
 from openpaws.storage.database import Database
 
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
@@ -597,9 +597,7 @@ def is_empty(db: Database) -> bool:
 def first_listing_organization(db: Database) -> str:
     """The code of the first shelter or rescue (demo keys and docs use it)."""
     with db.read() as reader:
-        return str(
-            reader.scalar(
-                "SELECT code FROM organizations WHERE kind IN ('shelter', 'rescue') ORDER BY id "
-                "LIMIT 1"
-            )
-        )
+        code = organization_queries.first_listing_code(reader)
+    if code is None:
+        raise LookupError("the database holds no shelter or rescue")
+    return code

@@ -91,8 +91,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
 def _database_answers(db: Database) -> bool:
     try:
-        with db.read() as reader:
-            return bool(reader.scalar("SELECT 1") == 1)
+        return db.answers()
     except Exception:
         logging.getLogger("openpaws").exception("database check failed")
         return False

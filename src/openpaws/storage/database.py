@@ -79,6 +79,11 @@ class Database:
         self.animals = Memo(ANIMAL_MEMO_SIZE)
         self._sqlite_writer = threading.RLock()
 
+    def answers(self) -> bool:
+        """Whether the database answers a trivial query now."""
+        with self.read() as reader:
+            return bool(reader.scalar("SELECT 1") == 1)
+
     def analyze(self) -> None:
         """Refresh the planner's statistics (after bulk loads)."""
         with self.engine.connect() as conn:

@@ -56,6 +56,14 @@ def id_for_reference(reader: Reader, reference: str) -> int | None:
     return None if found is None else int(found)
 
 
+def first_listing_code(reader: Reader) -> str | None:
+    """The code of the first shelter or rescue."""
+    found = reader.scalar(
+        "SELECT code FROM organizations WHERE kind IN ('shelter', 'rescue') ORDER BY id LIMIT 1"
+    )
+    return None if found is None else str(found)
+
+
 def by_code(reader: Reader, code: str) -> Organization | None:
     row = reader.one(f"{ORG_SELECT} WHERE o.code = :code", {"code": code.upper()})
     return None if row is None else organization_from_row(row)
