@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck pytest clean
+BENCH_STAMP := $(VENV)/.bench-stamp
+
+.PHONY: install run test lint typecheck pytest clean bench bench-full bench-tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +30,23 @@ pytest: $(STAMP)
 	$(BIN)/pytest -p no:cacheprovider -rs
 
 test: lint typecheck pytest
+
+# The benchmark (never part of `make test`): wrk from the system packages, plots from matplotlib.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+bench-tools: $(BENCH_STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) \
+	  || (sudo apt-get update -qq && sudo apt-get install -y -qq wrk)
+
+# Quick: 10,000 and 100,000 animals on SQLite (under 15 minutes).
+bench: bench-tools
+	$(BIN)/openpaws bench --sizes 10000,100000 --backends sqlite
+
+# Full: adds 1,000,000 animals and PostgreSQL + Redis (under 60 minutes).
+bench-full: bench-tools
+	$(BIN)/openpaws bench --sizes 10000,100000,1000000 --backends sqlite,postgres
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

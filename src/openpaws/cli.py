@@ -51,7 +51,9 @@ def migrate() -> None:
     console.print(f"Database at the newest schema: {db.engine.url.render_as_string()}")
 
 
-def _load_demo(db: Database, animals: int, organizations: int | None = None) -> None:
+def _load_demo(
+    db: Database, animals: int, organizations: int | None = None, anchor_animals: int = 0
+) -> None:
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -61,7 +63,11 @@ def _load_demo(db: Database, animals: int, organizations: int | None = None) -> 
     ) as progress:
         task = progress.add_task("Loading demo animals", total=animals)
         orgs, count = demo.load(
-            db, animals, organizations=organizations, progress=lambda n: progress.advance(task, n)
+            db,
+            animals,
+            organizations=organizations,
+            anchor_animals=anchor_animals,
+            progress=lambda n: progress.advance(task, n),
         )
     console.print(f"Loaded {orgs} organizations and {count} animals.")
 
@@ -72,12 +78,15 @@ def demo_command(
     organizations: int = typer.Option(
         None, help="How many organizations (default: one per 200 animals, at least 8)."
     ),
+    anchor_animals: int = typer.Option(
+        0, help="The first organization (a shelter) holds this many of the animals."
+    ),
 ) -> None:
     """Load deterministic demo data into an empty database (migrating it first)."""
     try:
         with _database() as db:
             migrations.upgrade(db)
-            _load_demo(db, animals, organizations)
+            _load_demo(db, animals, organizations, anchor_animals)
     except demo.DatabaseNotEmpty:
         console.print("[red]The database already holds data; demo data goes into an empty one.")
         raise typer.Exit(1) from None
@@ -259,8 +268,7 @@ def serve(
     ),
 ) -> None:
     """Serve every API with granian."""
-    from granian import Granian
-    from granian.constants import Interfaces
+    from openpaws.server import run
 
     settings = Settings()
     with _database() as db:
@@ -289,15 +297,36 @@ def serve(
     if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Each worker writes its metrics here; /metrics in any worker sums them all.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="openpaws-metrics-")
-    Granian(
-        "openpaws.server:create_app",
-        factory=True,
-        interface=Interfaces.ASGI,
-        address=host,
-        port=port,
-        workers=workers,
-        log_access=False,
-    ).serve()
+    run("openpaws.server:create_app", host, port, workers)
+
+
+@app.command()
+def bench(
+    sizes: str = typer.Option("10000,100000", help="Animals in each database, comma-separated."),
+    backends: str = typer.Option("sqlite", help="sqlite and/or postgres (with Redis)."),
+    seconds: int = typer.Option(10, help="Length of each 32-connection run (1 connection: half)."),
+    workdir: str = typer.Option("bench-data", help="Where databases and run files are kept."),
+    postgres_url: str = typer.Option(
+        "postgresql+psycopg://postgres@127.0.0.1:5432", help="PostgreSQL server (no database)."
+    ),
+    redis_url: str = typer.Option("redis://127.0.0.1:6379/0", help="Redis for the PG runs."),
+    results: str = typer.Option("docs/bench/results.json", help="Results kept across runs."),
+    page: str = typer.Option("docs/performance.md", help="The page the results are written to."),
+) -> None:
+    """Measure every benchmark request against OpenPaws, the floor and the raw baseline."""
+    from openpaws.bench import main as bench_main
+
+    bench_main.run(
+        sizes=[int(s) for s in sizes.split(",") if s.strip()],
+        backends=[b.strip() for b in backends.split(",") if b.strip()],
+        seconds=seconds,
+        workdir=workdir,
+        postgres_url=postgres_url,
+        redis_url=redis_url,
+        results=results,
+        page=page,
+        say=console.print,
+    )
 
 
 def main() -> None:

@@ -459,6 +459,14 @@ class AnimalFactory:
     listing_orgs: list[int]
     now: datetime
     statuses: dict[tuple[int, str], tuple[int, bool]] = field(default_factory=dict)
+    anchor_animals: int = 0  # animals 1..anchor_animals belong to the first organization
+
+    def _organization(self, animal_id: int) -> int:
+        if not self.anchor_animals:
+            return self.rng.choice(self.listing_orgs)
+        if animal_id <= self.anchor_animals or len(self.listing_orgs) == 1:
+            return self.listing_orgs[0]
+        return self.rng.choice(self.listing_orgs[1:])
 
     def row(self, animal_id: int) -> dict[str, Any]:
         rng = self.rng
@@ -470,7 +478,7 @@ class AnimalFactory:
         coats = [c for c in Coat if c.value.capitalize() in animal_type.coats]
         status = _weighted(rng, STATUS_WEIGHTS)
         show_public = rng.random() < 0.97
-        org_id = rng.choice(self.listing_orgs)
+        org_id = self._organization(animal_id)
         published = self.now - timedelta(seconds=rng.randint(0, 730 * 86_400))
         name = rng.choice(NAMES)
         if rng.random() < 0.3:
@@ -565,9 +573,14 @@ def load(
     *,
     seed: int = 2026,
     organizations: int | None = None,
+    anchor_animals: int = 0,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
-    """Load demo data into an empty database; returns (organizations, animals)."""
+    """Load demo data into an empty database; returns (organizations, animals).
+
+    With ``anchor_animals``, the first organization (always a shelter) holds that many of the
+    animals and the others share the rest: a benchmark's large shelter.
+    """
     rng = random.Random(seed)
     org_count = organizations or max(8, animals // ANIMALS_PER_ORGANIZATION)
     with db.transaction() as conn:
@@ -579,7 +592,7 @@ def load(
         statuses, status_index = status_rows(listing_orgs)
         writes.insert_custom_statuses(conn, statuses)
         writes.insert_custom_fields(conn, field_rows(listing_orgs))
-    factory = AnimalFactory(rng, listing_orgs, EPOCH, status_index)
+    factory = AnimalFactory(rng, listing_orgs, EPOCH, status_index, min(anchor_animals, animals))
     for batch in _batches(factory, 1, animals):
         with db.transaction() as conn:
             writes.insert_animals(conn, batch)

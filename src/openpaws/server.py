@@ -103,3 +103,23 @@ def _redis_answers(limiter: RateLimiter) -> bool:
     except Exception:
         logging.getLogger("openpaws").exception("redis check failed")
         return False
+
+
+def run(target: str, host: str, port: int, workers: int = 1) -> None:
+    """Serve the ASGI app factory ``target`` ("module:function") with granian.
+
+    ``openpaws serve`` and the benchmark's baseline apps start through here, so they are served
+    by identical server software and settings.
+    """
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        target,
+        factory=True,
+        interface=Interfaces.ASGI,
+        address=host,
+        port=port,
+        workers=workers,
+        log_access=False,
+    ).serve()

@@ -44,11 +44,15 @@ def upgrade(db: Database, revision: str = "head") -> None:
         conn.commit()
 
 
+def head() -> str:
+    """The newest schema revision."""
+    return str(ScriptDirectory.from_config(_config()).get_current_head())
+
+
 def is_current(db: Database) -> bool:
     """True when the database is at the newest revision."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head
+        return MigrationContext.configure(conn).get_current_revision() == head()
 
 
 def autogenerate(db: Database, message: str) -> None:

@@ -1,0 +1,1 @@
+"""The benchmark behind `make bench` and `openpaws bench` (never part of the tests)."""

@@ -1,0 +1,250 @@
+"""One benchmark run: every request against OpenPaws, the floor and the raw baseline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote
+
+import msgspec
+
+from openpaws import demo
+from openpaws.bench import baselines, datasets, load, servers, writes
+from openpaws.bench.inputs import Fragment, Inputs, draw
+from openpaws.bench.load import Measure
+from openpaws.domain import org_settings
+from openpaws.platform import api_keys, oauth
+from openpaws.platform.rate_limits import EndpointClass
+from openpaws.storage.database import Database
+
+Say = Callable[[str], None]
+LOAD_CORE = load.LOAD_CORE
+PORTS = {"openpaws": 8810, "floor": 8811, "raw": 8812}
+PETFINDER = "/petfinder/v2"
+PAWPLACER = "/pawplacer"
+UNLIMITED = 1_000_000_000
+TOKEN_SECONDS = 6 * 3600
+
+
+class Row(msgspec.Struct):
+    """One request at one size: OpenPaws, and the baselines where they apply."""
+
+    request: int
+    openpaws: Measure
+    openpaws_single: Measure
+    floor: Measure | None = None
+    floor_single: Measure | None = None
+    raw: Measure | None = None
+    raw_single: Measure | None = None
+
+
+class Run(msgspec.Struct):
+    backend: str
+    size: int
+    measured_at: str
+    seconds: int
+    rows: list[Row]
+    peak_rss_mb: float  # the serving process
+    peak_rss_all_mb: float  # granian's supervisor and its worker together
+    writes_answered: int
+    rows_added: int
+    raw_commits_per_s: float | None
+    listed: int
+    anchor_pets: int
+    zip_codes: int
+    ids: int
+    names: list[Fragment]
+    searches: list[Fragment]
+
+
+@dataclass(frozen=True)
+class Plan:
+    sizes: list[int]
+    backends: list[datasets.Backend]
+    workdir: Path
+    seconds: int = 10
+    single_seconds: int = 5
+
+
+@dataclass
+class Read:
+    """A read request and the paths its inputs spread over."""
+
+    number: int
+    paths: list[str]
+    headers: dict[str, str]
+    bodies: dict[str, bytes] = field(default_factory=dict)
+
+
+def reads(inputs: Inputs, token: str, key: str) -> list[Read]:
+    bearer = {"Authorization": f"Bearer {token}"}
+    return [
+        Read(1, [f"{PETFINDER}/animals?type=dog&page={n}" for n in inputs.pages], bearer),
+        Read(
+            2,
+            [
+                f"{PETFINDER}/animals?location={z}&distance=50&sort=distance"
+                for z in inputs.zip_codes
+            ],
+            bearer,
+        ),
+        Read(3, [f"{PETFINDER}/animals?name={quote(f.text)}" for f in inputs.names], bearer),
+        Read(4, [f"{PETFINDER}/animals/{i}" for i in inputs.ids], bearer),
+        Read(
+            5,
+            [f"{PAWPLACER}/api/pets?search={quote(f.text)}" for f in inputs.searches],
+            {"x-api-key": key},
+        ),
+    ]
+
+
+def server_env(url: str, backend: datasets.Backend, **extra: str) -> dict[str, str]:
+    """The environment of a server under test: production defaults, only the data named."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENPAWS_")}
+    env["OPENPAWS_DATABASE_URL"] = url
+    if backend.redis_url:
+        env["OPENPAWS_REDIS_URL"] = backend.redis_url
+    return {**env, **extra}
+
+
+def fetch(base: str, path: str, headers: dict[str, str]) -> bytes:
+    request = urllib.request.Request(base + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        if answer.status != 200:
+            raise load.LoadFailed(f"{path} answered {answer.status}")
+        return bytes(answer.read())
+
+
+def _pair(base: str, read: Read, workdir: Path, plan: Plan) -> tuple[Measure, Measure]:
+    """32 connections for the run's length, then 1 connection for half as long."""
+    script = load.spread_script(read.paths, workdir / f"request-{read.number}.lua")
+    url = base + read.paths[0]
+    many = load.run(url, script, 32, plan.seconds, read.headers)
+    one = load.run(url, script, 1, plan.single_seconds, read.headers)
+    return many, one
+
+
+@dataclass
+class Credentials:
+    token: str
+    key: str
+    key_id: int
+    anchor: str
+
+
+def credentials(url: str) -> Credentials:
+    with Database(url) as db:
+        client = oauth.create_client(db, "bench")
+        token = oauth.issue_token(db, client, TOKEN_SECONDS).access_token
+        anchor = demo.first_listing_organization(db)
+        record, key = api_keys.create_key(db, anchor, "write", "bench")
+        for endpoint in EndpointClass:
+            org_settings.set_rate_limit(db, anchor, endpoint.value, UNLIMITED)
+        return Credentials(token, key, writes.api_key_id(db, record.uuid), anchor)
+
+
+def measure(plan: Plan, backend: datasets.Backend, size: int, say: Say) -> Run:
+    url = datasets.ensure(backend, size, plan.workdir, say)
+    creds = credentials(url)
+    with Database(url) as db:
+        inputs = draw(db, creds.anchor)
+    work = plan.workdir / f"{backend.name}-{size}"
+    work.mkdir(exist_ok=True)
+    log = work / "servers.log"
+    requests = reads(inputs, creds.token, creds.key)
+    env = server_env(url, backend)
+    results: dict[int, Row] = {}
+
+    say(f"{backend.name} {size:,}: OpenPaws reads")
+    port = PORTS["openpaws"]
+    with servers.Server("openpaws", servers.openpaws_argv(port), env, port, log) as server:
+        for read in requests:  # warm every input once, keeping the answers for the baselines
+            read.bodies = {p: fetch(server.base, p, read.headers) for p in read.paths}
+        for read in requests:
+            many, one = _pair(server.base, read, work, plan)
+            results[read.number] = Row(read.number, many, one)
+            say(f"  request {read.number}: {many.rps:,.0f} req/s, p99 {many.p99_ms:.1f} ms")
+        rss = server.peak_rss()
+
+    say(f"{backend.name} {size:,}: floor")
+    bodies_file = work / "bodies.msgpack"
+    everything = {path: body for r in requests for path, body in r.bodies.items()}
+    bodies_file.write_bytes(msgspec.msgpack.encode(everything))
+    port = PORTS["floor"]
+    floor_env = server_env(url, backend, **{baselines.BODIES_ENV: str(bodies_file)})
+    with servers.Server("floor", servers.baseline_argv("floor", port), floor_env, port, log) as s:
+        for read in requests:
+            results[read.number].floor, results[read.number].floor_single = _pair(
+                s.base, read, work, plan
+            )
+
+    say(f"{backend.name} {size:,}: raw baseline")
+    port = PORTS["raw"]
+    raw_env = server_env(url, backend, **{baselines.RAW_DATABASE_ENV: url})
+    with servers.Server("raw", servers.baseline_argv("raw", port), raw_env, port, log) as s:
+        for read in (requests[0], requests[3]):
+            for path, body in read.bodies.items():
+                if (theirs := fetch(s.base, path, read.headers)) != body:
+                    pairs = enumerate(zip(theirs, body, strict=False))
+                    at = next((i for i, (a, b) in pairs if a != b), min(len(theirs), len(body)))
+                    raise load.LoadFailed(
+                        f"the raw baseline's body differs for {path} at byte {at}: "
+                        f"{theirs[at - 80 : at + 80]!r} vs OpenPaws' {body[at - 80 : at + 80]!r}"
+                    )
+            results[read.number].raw, results[read.number].raw_single = _pair(
+                s.base, read, work, plan
+            )
+
+    say(f"{backend.name} {size:,}: OpenPaws writes")
+    with Database(url) as db:
+        start = writes.mark(db, creds.key_id)
+    script = load.create_pet_script(work / "create_pet.lua")
+    port = PORTS["openpaws"]
+    key_header = {"x-api-key": creds.key}
+    with servers.Server("openpaws", servers.openpaws_argv(port), env, port, log) as server:
+        target = f"{server.base}{PAWPLACER}/api/pets"
+        many = load.run(target, script, 32, plan.seconds, key_header)
+        one = load.run(target, script, 1, plan.single_seconds, key_header)
+        results[6] = Row(6, many, one)
+        write_rss = server.peak_rss()
+    with Database(url) as db:
+        written = writes.take_back(db, start)
+    answered = many.requests + one.requests
+    if len(written.animals) < answered:
+        raise load.LoadFailed(f"{answered} writes answered but {len(written.animals)} rows added")
+    raw_rate = None
+    if backend.name == "sqlite":
+        raw_rate = writes.raw_commit_rate(url.split(":///", 1)[1], written, start)
+    say(f"  writes: {many.rps:,.0f}/s; raw commit loop {raw_rate or 0:,.0f}/s")
+
+    return Run(
+        backend=backend.name,
+        size=size,
+        measured_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        seconds=plan.seconds,
+        rows=[results[n] for n in sorted(results)],
+        peak_rss_mb=round(max(rss[0], write_rss[0]), 1),
+        peak_rss_all_mb=round(max(rss[1], write_rss[1]), 1),
+        writes_answered=answered,
+        rows_added=len(written.animals),
+        raw_commits_per_s=round(raw_rate, 1) if raw_rate else None,
+        listed=inputs.listed,
+        anchor_pets=inputs.anchor_pets,
+        zip_codes=len(inputs.zip_codes),
+        ids=len(inputs.ids),
+        names=inputs.names,
+        searches=inputs.searches,
+    )
+
+
+def pin_services(core: str) -> None:
+    """Move PostgreSQL's and Redis' processes to ``core`` (they share the load generator's)."""
+    for pattern in ("postgres", "redis-server"):
+        found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True)
+        for pid in found.stdout.split():
+            subprocess.run(["taskset", "-a", "-p", "-c", core, pid], capture_output=True)
