@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from openpaws.storage.counts import DerivedCache, Memo
 
@@ -55,11 +56,16 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, *, pooled: bool = True) -> Engine:
+    """The engine for ``url``; unpooled SQLite engines hand out connections kept elsewhere."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        pool: dict[str, Any] = {"pool_size": 6, "max_overflow": 4} if pooled else {}
         engine = create_engine(
-            url, connect_args={"check_same_thread": False}, pool_size=6, max_overflow=4
+            url,
+            connect_args={"check_same_thread": False},
+            poolclass=None if pooled else NullPool,
+            **pool,
         )
         _configure_sqlite(engine)
         return engine
@@ -78,6 +84,11 @@ class Database:
         self.derived = DerivedCache()
         self.animals = Memo(ANIMAL_MEMO_SIZE)
         self._sqlite_writer = threading.RLock()
+        # SQLite: each thread keeps one reader connection (no pool round trip per read).
+        self._reader_engine = create_db_engine(url, pooled=False) if self.is_sqlite else None
+        self._thread = threading.local()
+        self._readers: list[Any] = []
+        self._readers_lock = threading.Lock()
 
     def answers(self) -> bool:
         """Whether the database answers a trivial query now."""
@@ -98,6 +109,13 @@ class Database:
                 conn.commit()
 
     def dispose(self) -> None:
+        with self._readers_lock:
+            for raw in self._readers:
+                raw.close()
+            self._readers.clear()
+        self._thread = threading.local()
+        if self._reader_engine is not None:
+            self._reader_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> Database:
@@ -129,13 +147,27 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
+        """A reader for a few statements. On SQLite it is this thread's own connection, which
+        holds no transaction between statements; on PostgreSQL a pooled connection."""
+        if self.is_sqlite:
+            yield self._thread_reader()
+            return
         raw = self.engine.raw_connection()
         try:
             yield Reader(raw, self.is_sqlite, self.derived, self.animals)
         finally:
-            if not self.is_sqlite:
-                raw.rollback()  # end the implicit read transaction before pooling
+            raw.rollback()  # end the implicit read transaction before pooling
             raw.close()
+
+    def _thread_reader(self) -> Reader:
+        reader: Reader | None = getattr(self._thread, "reader", None)
+        if reader is None:
+            assert self._reader_engine is not None
+            raw = self._reader_engine.raw_connection()  # kept for the thread's life
+            with self._readers_lock:
+                self._readers.append(raw)
+            reader = self._thread.reader = Reader(raw, True, self.derived, self.animals)
+        return reader
 
 
 class Reader:

@@ -13,12 +13,13 @@ from typing import Any
 from urllib.parse import unquote
 
 import msgspec
-from litestar import Request, Response, Router, get, patch, post
+from litestar import Request, Router, get, patch, post
 from litestar.exceptions import HTTPException
 from litestar.params import RawBody
 from sqlalchemy import Connection
 
 from openpaws.config import Settings
+from openpaws.dialects.answers import Answer, exception_handler, json_answer
 from openpaws.dialects.contract import contract_route
 from openpaws.dialects.pawplacer import bodies, mappers, params, problems, vocab, wire
 from openpaws.domain import animal_changes, animals, org_settings, people
@@ -87,16 +88,11 @@ class Exchange:
         }
 
 
-def _json(status: int, content: bytes | None, headers: dict[str, str]) -> Response[bytes]:
-    return Response(
-        content=content or b"",
-        status_code=status,
-        media_type="application/json",
-        headers=headers,
-    )
+def _json(status: int, content: bytes | None, headers: dict[str, str]) -> Answer:
+    return json_answer(content or b"", status, headers)
 
 
-def failure(exchange: Exchange, error: OpenPawsError) -> Response[bytes]:
+def failure(exchange: Exchange, error: OpenPawsError) -> Answer:
     status, body = problems.error_body(error, exchange.request_id)
     headers = exchange.headers()
     if isinstance(error, RateLimited):
@@ -168,7 +164,7 @@ class PawPlacerAPI:
         if not exchange.verdict.allowed:
             raise RateLimited("Rate limit exceeded", exchange.verdict, exchange.endpoint_class)
 
-    def _guarded(self, exchange: Exchange, work: Callable[[], Response[bytes]]) -> Response[bytes]:
+    def _guarded(self, exchange: Exchange, work: Callable[[], Answer]) -> Answer:
         try:
             return work()
         except OpenPawsError as error:
@@ -179,10 +175,10 @@ class PawPlacerAPI:
 
     def read(
         self, request: Req, endpoint_class: EndpointClass, produce: Callable[[Principal], Any]
-    ) -> Response[bytes]:
+    ) -> Answer:
         exchange = Exchange(endpoint_class, request_id(request.scope))
 
-        def work() -> Response[bytes]:
+        def work() -> Answer:
             principal = self._principal(request, Scope.PETS_READ)
             self._count(exchange, principal)
             content = _encode(produce(principal))
@@ -207,12 +203,12 @@ class PawPlacerAPI:
         status: int,
         parse: Callable[[dict[str, Any]], Any],
         perform: Callable[[Connection, Principal, Any], Any],
-    ) -> Response[bytes]:
+    ) -> Answer:
         """A write: replay, then quota, then validation, then one transaction holding the
         record, its event and its idempotency entry."""
         exchange = Exchange(EndpointClass.WRITE, request_id(request.scope))
 
-        def work() -> Response[bytes]:
+        def work() -> Answer:
             principal = self._principal(request, scope)
             subject, per_hour = self._subject(principal, EndpointClass.WRITE)
             exchange.verdict = self.limiter.peek(EndpointClass.WRITE, subject, per_hour)
@@ -245,13 +241,13 @@ class PawPlacerAPI:
         path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         return idempotency.key_for(principal.api_key_id, value, request.method, path, body)
 
-    def _replayed(self, exchange: Exchange, replay: idempotency.Replay) -> Response[bytes]:
+    def _replayed(self, exchange: Exchange, replay: idempotency.Replay) -> Answer:
         headers = exchange.headers() | {"Idempotency-Replay": "true", "Cache-Control": "no-store"}
         return _json(replay.status_code, replay.body.encode(), headers)
 
     # -- the endpoints ------------------------------------------------------------------
 
-    def list_pets(self, request: Req) -> Response[bytes]:
+    def list_pets(self, request: Req) -> Answer:
         query = {k: str(request.query_params.get(k)) for k in request.query_params}
 
         def produce(principal: Principal) -> wire.PetList:
@@ -264,7 +260,7 @@ class PawPlacerAPI:
 
         return self.read(request, EndpointClass.LIST, produce)
 
-    def get_pet(self, request: Req) -> Response[bytes]:
+    def get_pet(self, request: Req) -> Answer:
         pet_id = self._identifier(request)
 
         def produce(principal: Principal) -> wire.Pet:
@@ -273,14 +269,14 @@ class PawPlacerAPI:
 
         return self.read(request, EndpointClass.DETAIL, produce)
 
-    def pet_custom_fields(self, request: Req) -> Response[bytes]:
+    def pet_custom_fields(self, request: Req) -> Answer:
         def produce(principal: Principal) -> wire.PetCustomFields:
             found = org_settings.field_definitions(self.db, principal.organization_id, "pet")
             return wire.PetCustomFields([mappers.custom_field(d) for d in found])
 
         return self.read(request, EndpointClass.CUSTOM_FIELDS, produce)
 
-    def people_custom_fields(self, request: Req) -> Response[bytes]:
+    def people_custom_fields(self, request: Req) -> Answer:
         kind = str(request.query_params.get("type") or "adopter").strip()
 
         def produce(principal: Principal) -> wire.PeopleCustomFields:
@@ -295,7 +291,7 @@ class PawPlacerAPI:
 
         return self.read(request, EndpointClass.CUSTOM_FIELDS, produce)
 
-    def create_pet(self, request: Req, body: bytes) -> Response[bytes]:
+    def create_pet(self, request: Req, body: bytes) -> Answer:
         def perform(conn: Connection, principal: Principal, change: Any) -> wire.Pet:
             details = animal_changes.create_animal(self.db, conn, principal.organization_id, change)
             return mappers.pet(details)
@@ -310,7 +306,7 @@ class PawPlacerAPI:
             perform,
         )
 
-    def update_pet(self, request: Req, body: bytes) -> Response[bytes]:
+    def update_pet(self, request: Req, body: bytes) -> Answer:
         identifier = self._identifier(request)
 
         def perform(conn: Connection, principal: Principal, change: Any) -> wire.Pet:
@@ -334,7 +330,7 @@ class PawPlacerAPI:
         raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         return unquote(raw.split("/api/pets/", 1)[1])
 
-    def create_person(self, request: Req, body: bytes) -> Response[bytes]:
+    def create_person(self, request: Req, body: bytes) -> Answer:
         query_type = request.query_params.get("type")
 
         def perform(conn: Connection, principal: Principal, data: Any) -> wire.Person:
@@ -352,7 +348,7 @@ class PawPlacerAPI:
         )
 
 
-def _route_error(request: Req, error: Exception) -> Response[bytes]:
+def _route_error(request: Req, error: Exception) -> Answer:
     """Errors raised before a handler runs (unknown path, method, oversized body)."""
     exchange = Exchange(EndpointClass.LIST, request_id(request.scope))
     status = error.status_code if isinstance(error, HTTPException) else 500
@@ -368,36 +364,40 @@ def _route_error(request: Req, error: Exception) -> Response[bytes]:
     return failure(exchange, OpenPawsError("Something went wrong"))
 
 
-def build_router(db: Database, settings: Settings, limiter: RateLimiter) -> Router:
+def build_router(
+    db: Database, settings: Settings, limiter: RateLimiter, *, inline_reads: bool = False
+) -> Router:
+    """The dialect's routes; with ``inline_reads`` GET handlers run on the event loop."""
     api = PawPlacerAPI(db, settings, limiter)
+    in_thread = not inline_reads
 
-    @get("/api/pets", sync_to_thread=True)
-    def list_pets(request: Req) -> Response[bytes]:
+    @get("/api/pets", sync_to_thread=in_thread)
+    def list_pets(request: Req) -> Answer:
         return api.list_pets(request)
 
-    @get("/api/pets/custom-fields", sync_to_thread=True)
-    def pet_custom_fields(request: Req) -> Response[bytes]:
+    @get("/api/pets/custom-fields", sync_to_thread=in_thread)
+    def pet_custom_fields(request: Req) -> Answer:
         return api.pet_custom_fields(request)
 
     # One path pattern for a pet: a custom_id may hold "/", so it is read from the raw path.
-    @get("/api/pets/{pet_path:path}", sync_to_thread=True)
-    def get_pet(request: Req) -> Response[bytes]:
+    @get("/api/pets/{pet_path:path}", sync_to_thread=in_thread)
+    def get_pet(request: Req) -> Answer:
         return api.get_pet(request)
 
     @post("/api/pets", sync_to_thread=True, status_code=201)
-    def create_pet(request: Req, body: RawBody) -> Response[bytes]:
+    def create_pet(request: Req, body: RawBody) -> Answer:
         return api.create_pet(request, body)
 
     @patch("/api/pets/{pet_path:path}", sync_to_thread=True)
-    def update_pet(request: Req, body: RawBody) -> Response[bytes]:
+    def update_pet(request: Req, body: RawBody) -> Answer:
         return api.update_pet(request, body)
 
     @post("/api/people", sync_to_thread=True, status_code=201)
-    def create_person(request: Req, body: RawBody) -> Response[bytes]:
+    def create_person(request: Req, body: RawBody) -> Answer:
         return api.create_person(request, body)
 
-    @get("/api/people/custom-fields", sync_to_thread=True)
-    def people_custom_fields(request: Req) -> Response[bytes]:
+    @get("/api/people/custom-fields", sync_to_thread=in_thread)
+    def people_custom_fields(request: Req) -> Answer:
         return api.people_custom_fields(request)
 
     return Router(
@@ -412,6 +412,6 @@ def build_router(db: Database, settings: Settings, limiter: RateLimiter) -> Rout
             people_custom_fields,
             contract_route(OPENAPI_PATH),
         ],
-        exception_handlers={Exception: _route_error},
+        exception_handlers={Exception: exception_handler(_route_error)},
         request_max_body_size=MAX_BODY_BYTES,
     )

@@ -17,6 +17,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath, RawBody
 
 from openpaws.config import Settings
+from openpaws.dialects.answers import Answer, json_answer
 from openpaws.dialects.contract import contract_route
 from openpaws.dialects.petfinder import mappers, params, problems, vocab, wire
 from openpaws.domain import animals, organizations, taxonomy
@@ -48,12 +49,8 @@ def _query(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {key: str(params.get(key)) for key in params}
 
 
-def _ok(body: msgspec.Struct, seconds_left: int) -> Response[bytes]:
-    return Response(
-        content=_encode(body),
-        media_type="application/json",
-        headers={TOKEN_HEADER: str(seconds_left)},
-    )
+def _ok(body: msgspec.Struct, seconds_left: int) -> Answer:
+    return json_answer(_encode(body), headers={TOKEN_HEADER: str(seconds_left)})
 
 
 def _bearer(request: Request[Any, Any, Any]) -> str:
@@ -101,7 +98,7 @@ class PetfinderAPI:
     def authenticate(self, request: Request[Any, Any, Any]) -> int:
         return oauth.token_seconds_left(self.db, _bearer(request))
 
-    def token(self, request: Request[Any, Any, Any], body: bytes) -> Response[bytes]:
+    def token(self, request: Request[Any, Any, Any], body: bytes) -> Answer:
         fields = _token_request(request, body)
         grant = fields.get("grant_type", "").strip()
         if not grant:
@@ -115,13 +112,9 @@ class PetfinderAPI:
         )
         issued = oauth.issue_token(self.db, creds, self.settings.token_lifetime_seconds)
         token = wire.Token("Bearer", issued.expires_in, issued.access_token)
-        return Response(
-            content=_encode(token),
-            media_type="application/json",
-            headers={"Cache-Control": "no-store"},
-        )
+        return json_answer(_encode(token), headers={"Cache-Control": "no-store"})
 
-    def animals(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    def animals(self, request: Request[Any, Any, Any]) -> Answer:
         left = self.authenticate(request)
         query = _query(request)
         search, codes = params.animal_search(query)
@@ -135,27 +128,27 @@ class PetfinderAPI:
         )
         return _ok(body, left)
 
-    def animal(self, request: Request[Any, Any, Any], animal_id: str) -> Response[bytes]:
+    def animal(self, request: Request[Any, Any, Any], animal_id: str) -> Answer:
         left = self.authenticate(request)
         if not animal_id.isdigit() or len(animal_id) > 18:
             raise NotFound(f"Animal {animal_id} not found")
         found = animals.get_listed_animal(self.db, int(animal_id), vocab.VISIBLE_STATUSES)
         return _ok(wire.AnimalEnvelope(self.forms.animal(found, None)), left)
 
-    def types(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    def types(self, request: Request[Any, Any, Any]) -> Answer:
         left = self.authenticate(request)
         listed = [mappers.animal_type(t, self.links) for t in taxonomy.animal_types()]
         return _ok(wire.TypesList(listed), left)
 
-    def type(self, request: Request[Any, Any, Any], type_name: str) -> Response[bytes]:
+    def type(self, request: Request[Any, Any, Any], type_name: str) -> Answer:
         left = self.authenticate(request)
         return _ok(wire.TypeEnvelope(mappers.animal_type(_find_type(type_name), self.links)), left)
 
-    def breeds(self, request: Request[Any, Any, Any], type_name: str) -> Response[bytes]:
+    def breeds(self, request: Request[Any, Any, Any], type_name: str) -> Answer:
         left = self.authenticate(request)
         return _ok(mappers.breeds(_find_type(type_name), self.links), left)
 
-    def organizations(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+    def organizations(self, request: Request[Any, Any, Any]) -> Answer:
         left = self.authenticate(request)
         search = params.organization_search(_query(request))
         page = organizations.search_organizations(self.db, search)
@@ -168,7 +161,7 @@ class PetfinderAPI:
         )
         return _ok(body, left)
 
-    def organization(self, request: Request[Any, Any, Any], code: str) -> Response[bytes]:
+    def organization(self, request: Request[Any, Any, Any], code: str) -> Answer:
         left = self.authenticate(request)
         org = organizations.get_organization(self.db, code)
         return _ok(
@@ -220,39 +213,44 @@ def _handle_error(request: Request[Any, Any, Any], error: Exception) -> Response
     return problems.problem_response(problems.unexpected())
 
 
-def build_router(db: Database, settings: Settings) -> Router:
+def build_router(db: Database, settings: Settings, *, inline_reads: bool = False) -> Router:
+    """The dialect's routes; with ``inline_reads`` GET handlers run on the event loop."""
     api = PetfinderAPI(db, settings)
+    in_thread = not inline_reads
 
     @post(["/oauth2/token", "/oauth2/token/"], status_code=200, sync_to_thread=True)
-    def token(request: Request[Any, Any, Any], body: RawBody) -> Response[bytes]:
+    def token(request: Request[Any, Any, Any], body: RawBody) -> Answer:
         return api.token(request, body)
 
-    @get(["/animals", "/animals/"], sync_to_thread=True)
-    def list_animals(request: Request[Any, Any, Any]) -> Response[bytes]:
+    @get(["/animals", "/animals/"], sync_to_thread=in_thread)
+    def list_animals(request: Request[Any, Any, Any]) -> Answer:
         return api.animals(request)
 
-    @get(["/animals/{animal_id:str}", "/animals/{animal_id:str}/"], sync_to_thread=True)
-    def get_animal(request: Request[Any, Any, Any], animal_id: FromPath[str]) -> Response[bytes]:
+    @get(["/animals/{animal_id:str}", "/animals/{animal_id:str}/"], sync_to_thread=in_thread)
+    def get_animal(request: Request[Any, Any, Any], animal_id: FromPath[str]) -> Answer:
         return api.animal(request, animal_id)
 
-    @get(["/types", "/types/"], sync_to_thread=True)
-    def list_types(request: Request[Any, Any, Any]) -> Response[bytes]:
+    @get(["/types", "/types/"], sync_to_thread=in_thread)
+    def list_types(request: Request[Any, Any, Any]) -> Answer:
         return api.types(request)
 
-    @get(["/types/{type_name:str}", "/types/{type_name:str}/"], sync_to_thread=True)
-    def get_type(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Response[bytes]:
+    @get(["/types/{type_name:str}", "/types/{type_name:str}/"], sync_to_thread=in_thread)
+    def get_type(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Answer:
         return api.type(request, type_name)
 
-    @get(["/types/{type_name:str}/breeds", "/types/{type_name:str}/breeds/"], sync_to_thread=True)
-    def list_breeds(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Response[bytes]:
+    @get(
+        ["/types/{type_name:str}/breeds", "/types/{type_name:str}/breeds/"],
+        sync_to_thread=in_thread,
+    )
+    def list_breeds(request: Request[Any, Any, Any], type_name: FromPath[str]) -> Answer:
         return api.breeds(request, type_name)
 
-    @get(["/organizations", "/organizations/"], sync_to_thread=True)
-    def list_organizations(request: Request[Any, Any, Any]) -> Response[bytes]:
+    @get(["/organizations", "/organizations/"], sync_to_thread=in_thread)
+    def list_organizations(request: Request[Any, Any, Any]) -> Answer:
         return api.organizations(request)
 
-    @get(["/organizations/{code:str}", "/organizations/{code:str}/"], sync_to_thread=True)
-    def get_organization(request: Request[Any, Any, Any], code: FromPath[str]) -> Response[bytes]:
+    @get(["/organizations/{code:str}", "/organizations/{code:str}/"], sync_to_thread=in_thread)
+    def get_organization(request: Request[Any, Any, Any], code: FromPath[str]) -> Answer:
         return api.organization(request, code)
 
     return Router(
