@@ -8,17 +8,18 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from openpaws.storage.counts import bump_counter
+from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import animals, organizations
 
-# Built once: executing a prebuilt statement with parameters skips rebuilding its cache key.
-_INSERT_ANIMAL = insert(animals)
+_INSERT_ANIMAL = Prepared(insert(animals).returning(animals.c.id), by_columns=True)
 
 
 def insert_animal(conn: Connection, values: dict[str, Any]) -> int:
-    key = conn.execute(_INSERT_ANIMAL, values).inserted_primary_key
+    cursor = _INSERT_ANIMAL.execute(conn, values)
+    animal_id = int(cursor.fetchone()[0])
+    cursor.close()
     bump_counter(conn, "animals")
-    assert key is not None
-    return int(key[0])
+    return animal_id
 
 
 def update_animal(conn: Connection, animal_id: int, values: dict[str, Any]) -> None:

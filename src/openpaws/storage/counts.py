@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, bindparam, update
 
+from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import change_counters
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def read_counter(reader: Reader, name: str) -> int:
     )
 
 
-_BUMP = (
+_BUMP = Prepared(
     update(change_counters)
     .where(change_counters.c.name == bindparam("counter"))
     .values(value=change_counters.c.value + 1)
@@ -117,4 +118,4 @@ _BUMP = (
 
 def bump_counter(conn: Connection, name: str) -> None:
     """Record a change to ``name``; call inside the transaction that makes the change."""
-    conn.execute(_BUMP, {"counter": name})
+    _BUMP.execute(conn, {"counter": name}).close()

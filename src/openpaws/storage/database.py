@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
 from openpaws.storage.counts import DerivedCache, Memo
+from openpaws.storage.group_commit import GroupCommit
 
 # Animals recently read, keyed by their and their organization's ids and updated_at.
 ANIMAL_MEMO_SIZE = 10_000
@@ -83,7 +84,7 @@ class Database:
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.derived = DerivedCache()
         self.animals = Memo(ANIMAL_MEMO_SIZE)
-        self._sqlite_writer = threading.RLock()
+        self._writers = GroupCommit(self._writer_connection) if self.is_sqlite else None
         # SQLite: each thread keeps one reader connection (no pool round trip per read).
         self._reader_engine = create_db_engine(url, pooled=False) if self.is_sqlite else None
         self._thread = threading.local()
@@ -109,6 +110,8 @@ class Database:
                 conn.commit()
 
     def dispose(self) -> None:
+        if self._writers is not None:
+            self._writers.close()
         with self._readers_lock:
             for raw in self._readers:
                 raw.close()
@@ -126,20 +129,22 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """A write transaction; on SQLite it takes the write lock up front (BEGIN IMMEDIATE).
+        """A write transaction, durable when the block ends without an error.
 
-        SQLite has one writer at a time: this process's writers queue on a lock of its own
-        (first come, first served) rather than in SQLite's busy handler, which sleeps and
-        retries. Other processes still meet the busy handler.
+        On SQLite, this process's writers queue for one writer connection (first come, first
+        served, rather than in SQLite's busy handler, which sleeps and retries) and writers
+        queued together share one commit (storage/group_commit.py). The transaction takes the
+        write lock up front (BEGIN IMMEDIATE); other processes meet the busy handler.
         """
-        if not self.is_sqlite:
+        if self._writers is None:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
             return
-        with self._sqlite_writer, self.engine.connect() as conn:
-            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+        with self._writers.transaction() as conn:
+            yield conn
+
+    def _writer_connection(self) -> Connection:
+        return self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
 
     def reader_on(self, conn: Connection) -> Reader:
         """A reader inside ``conn``'s transaction, so it sees that transaction's writes."""

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openpaws.storage.database import Reader
+from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import idempotency_keys as t
 from openpaws.storage.types import to_micros
 
@@ -36,10 +37,12 @@ def _claim_statement(dialect: str) -> Any:
     statement = module.insert(t).values(
         api_key_id=bindparam("b_api_key_id"), key=bindparam("b_key"), **taken
     )
-    return statement.on_conflict_do_update(
-        index_elements=[t.c.api_key_id, t.c.key],
-        set_=taken,
-        where=t.c.expires_at <= bindparam("b_now", type_=t.c.expires_at.type),
+    return Prepared(
+        statement.on_conflict_do_update(
+            index_elements=[t.c.api_key_id, t.c.key],
+            set_=taken,
+            where=t.c.expires_at <= bindparam("b_now", type_=t.c.expires_at.type),
+        )
     )
 
 
@@ -52,8 +55,8 @@ def claim(
     uncommitted row makes this wait until that transaction ends; on SQLite the write lock
     already serialises writers.
     """
-    taken = conn.execute(
-        _claim_statement(conn.dialect.name),
+    taken = _claim_statement(conn.dialect.name).execute(
+        conn,
         {
             "b_api_key_id": api_key_id,
             "b_key": key,
@@ -63,7 +66,9 @@ def claim(
             "b_now": now,
         },
     )
-    if taken.rowcount == 1:
+    inserted = taken.rowcount == 1
+    taken.close()
+    if inserted:
         return None
     return find(conn, api_key_id, key)
 
@@ -87,7 +92,7 @@ def lookup(reader: Reader, api_key_id: int, key: str, now: datetime) -> Entry | 
     return None if row is None else Entry(row[0], row[1], row[2])
 
 
-_COMPLETE = (
+_COMPLETE = Prepared(
     update(t)
     .where(t.c.api_key_id == bindparam("b_api_key_id"), t.c.key == bindparam("b_key"))
     .values(status_code=bindparam("b_status_code"), body=bindparam("b_body"))
@@ -95,10 +100,10 @@ _COMPLETE = (
 
 
 def complete(conn: Connection, api_key_id: int, key: str, status_code: int, body: str) -> None:
-    conn.execute(
-        _COMPLETE,
+    _COMPLETE.execute(
+        conn,
         {"b_api_key_id": api_key_id, "b_key": key, "b_status_code": status_code, "b_body": body},
-    )
+    ).close()
 
 
 def purge_expired(conn: Connection, now: datetime, batch: int = 100) -> None:

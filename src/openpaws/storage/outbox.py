@@ -8,9 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import outbox_events
 
-_INSERT = insert(outbox_events)
+_INSERT = Prepared(insert(outbox_events), by_columns=True)
 
 
 def add_event(
@@ -20,8 +21,8 @@ def add_event(
     payload: dict[str, Any],
     now: datetime,
 ) -> None:
-    conn.execute(
-        _INSERT,
+    _INSERT.execute(
+        conn,
         {
             "uuid": str(uuid.uuid4()),
             "organization_id": organization_id,
@@ -29,4 +30,4 @@ def add_event(
             "payload": payload,
             "created_at": now,
         },
-    )
+    ).close()
