@@ -1,10 +1,10 @@
 """Idempotency-Key handling: the same key and payload replay the first successful answer.
 
 Keys are scoped to the API key, fingerprinted on method, path and body, and kept for at least
-``RETENTION``. The entry is claimed inside the write's own transaction, so the record, its
-idempotency entry and any event it emits commit together. A duplicate that arrives while the
-first request is still running waits for it (the claim blocks on the first transaction) and
-then replays its answer.
+``RETENTION``. The answer is stored under the key at the end of the write's own transaction,
+so the record, its idempotency entry and any event it emits commit together. If the key turns
+out to be taken (a duplicate committed first, or was running at the same time: PostgreSQL makes
+the insert wait for it), the write is undone and the first answer replayed.
 """
 
 from __future__ import annotations
@@ -69,14 +69,26 @@ def stored_replay(db: Database, key: IdempotencyKey) -> Replay | None:
     return None if entry is None else _replay(entry, key)
 
 
-def claim(conn: Connection, key: IdempotencyKey) -> Replay | None:
-    """Inside the write's transaction: claim the key, or return the answer to replay."""
+class AlreadyAnswered(Exception):
+    """Raised inside a write's transaction to undo it: the key already holds an answer."""
+
+    def __init__(self, replay: Replay) -> None:
+        super().__init__("idempotency key already answered")
+        self.replay = replay
+
+
+def settle(conn: Connection, key: IdempotencyKey, status_code: int, body: str) -> None:
+    """At the end of the write's transaction: keep its answer under the key, or raise
+    :class:`AlreadyAnswered` (or a conflict) so the transaction is undone."""
     now = datetime.now(UTC)
     if random.random() < PURGE_CHANCE:
         store.purge_expired(conn, now)
-    entry = store.claim(conn, key.api_key_id, key.key, key.fingerprint, now, now + RETENTION)
-    return None if entry is None else _replay(entry, key)
-
-
-def remember(conn: Connection, key: IdempotencyKey, status_code: int, body: str) -> None:
-    store.complete(conn, key.api_key_id, key.key, status_code, body)
+    if store.store(
+        conn, key.api_key_id, key.key, key.fingerprint, (status_code, body), now, now + RETENTION
+    ):
+        return
+    entry = store.find(conn, key.api_key_id, key.key)
+    replay = None if entry is None else _replay(entry, key)
+    if replay is None:
+        raise OpenPawsError("The idempotency key could not be settled; retry the request.")
+    raise AlreadyAnswered(replay)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from openpaws.storage.database import Reader
@@ -24,53 +23,61 @@ class Entry:
 
 
 @cache
-def _claim_statement(dialect: str) -> Any:
-    """INSERT that takes a free or expired key, built once per database kind."""
+def _store_statement(dialect: str) -> Prepared:
+    """INSERT of a finished answer that also takes over an expired entry, built once per
+    database kind."""
     module = sqlite if dialect == "sqlite" else postgresql
-    taken = {
+    entry = {
         "fingerprint": bindparam("b_fingerprint"),
-        "status_code": None,
-        "body": None,
+        "status_code": bindparam("b_status_code"),
+        "body": bindparam("b_body"),
         "created_at": bindparam("b_created_at", type_=t.c.created_at.type),
         "expires_at": bindparam("b_expires_at", type_=t.c.expires_at.type),
     }
     statement = module.insert(t).values(
-        api_key_id=bindparam("b_api_key_id"), key=bindparam("b_key"), **taken
+        api_key_id=bindparam("b_api_key_id"), key=bindparam("b_key"), **entry
     )
     return Prepared(
         statement.on_conflict_do_update(
             index_elements=[t.c.api_key_id, t.c.key],
-            set_=taken,
+            set_=entry,
             where=t.c.expires_at <= bindparam("b_now", type_=t.c.expires_at.type),
         )
     )
 
 
-def claim(
-    conn: Connection, api_key_id: int, key: str, fingerprint: str, now: datetime, expires: datetime
-) -> Entry | None:
-    """Take the key for this transaction, or return the entry that already holds it.
+def store(
+    conn: Connection,
+    api_key_id: int,
+    key: str,
+    fingerprint: str,
+    answer: tuple[int, str],
+    now: datetime,
+    expires: datetime,
+) -> bool:
+    """Keep the answer under the key; False if a live entry already holds the key.
 
     An expired entry is taken over in the same statement. On PostgreSQL a concurrent holder's
-    uncommitted row makes this wait until that transaction ends; on SQLite the write lock
-    already serialises writers.
+    uncommitted row makes this wait until that transaction ends; on SQLite writers are
+    serialised already.
     """
-    taken = _claim_statement(conn.dialect.name).execute(
+    status_code, body = answer
+    cursor = _store_statement(conn.dialect.name).execute(
         conn,
         {
             "b_api_key_id": api_key_id,
             "b_key": key,
             "b_fingerprint": fingerprint,
+            "b_status_code": status_code,
+            "b_body": body,
             "b_created_at": now,
             "b_expires_at": expires,
             "b_now": now,
         },
     )
-    inserted = taken.rowcount == 1
-    taken.close()
-    if inserted:
-        return None
-    return find(conn, api_key_id, key)
+    stored = cursor.rowcount == 1
+    cursor.close()
+    return bool(stored)
 
 
 def find(conn: Connection, api_key_id: int, key: str) -> Entry | None:
@@ -90,20 +97,6 @@ def lookup(reader: Reader, api_key_id: int, key: str, now: datetime) -> Entry | 
         {"api_key_id": api_key_id, "key": key, "now": to_micros(now)},
     )
     return None if row is None else Entry(row[0], row[1], row[2])
-
-
-_COMPLETE = Prepared(
-    update(t)
-    .where(t.c.api_key_id == bindparam("b_api_key_id"), t.c.key == bindparam("b_key"))
-    .values(status_code=bindparam("b_status_code"), body=bindparam("b_body"))
-)
-
-
-def complete(conn: Connection, api_key_id: int, key: str, status_code: int, body: str) -> None:
-    _COMPLETE.execute(
-        conn,
-        {"b_api_key_id": api_key_id, "b_key": key, "b_status_code": status_code, "b_body": body},
-    ).close()
 
 
 def purge_expired(conn: Connection, now: datetime, batch: int = 100) -> None:

@@ -217,14 +217,13 @@ class PawPlacerAPI:
                 return self._replayed(exchange, replay)
             self._count(exchange, principal)
             parsed = parse(_json_object(request, body, route))
-            with self.db.transaction() as conn:
-                replay = idempotency.claim(conn, key) if key is not None else None
-                if replay is None:
+            try:
+                with self.db.transaction() as conn:
                     content = _encode(perform(conn, principal, parsed)).decode()
                     if key is not None:
-                        idempotency.remember(conn, key, status, content)
-            if replay is not None:
-                return self._replayed(exchange, replay)
+                        idempotency.settle(conn, key, status, content)
+            except idempotency.AlreadyAnswered as answered:
+                return self._replayed(exchange, answered.replay)
             headers = exchange.headers() | {"Cache-Control": "no-store"}
             return _json(status, content.encode(), headers)
 
