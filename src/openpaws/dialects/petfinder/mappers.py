@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import msgspec
+
 from openpaws.dialects.petfinder import vocab, wire
 from openpaws.domain import entities, taxonomy
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_encode = msgspec.json.Encoder().encode
 _NO_ADDRESS = wire.Address(None, None, None, None, None, None)
 
 
@@ -58,29 +61,31 @@ def address(a: entities.Address) -> wire.Address:
 
 
 class AnimalMemo:
-    """The wire form of recently shown animals, reused while neither changes.
+    """The encoded wire form of recently shown animals, reused while neither changes.
 
     Keyed on the animal's and its organization's ids and ``updated_at``: every write to either
     sets ``updated_at``, so a changed record is a new key. Only distance-free forms are kept
-    (distance depends on the request).
+    (distance depends on the request); a page then costs a copy of each animal's bytes.
     """
 
     def __init__(self, links: Links, site_url: str, size: int = 10_000) -> None:
         self.links = links
         self.site_url = site_url
         self.size = size
-        self._forms: dict[tuple[object, ...], wire.Animal] = {}
+        self._forms: dict[tuple[object, ...], msgspec.Raw] = {}
 
-    def animal(self, a: entities.Animal, miles: float | None) -> wire.Animal:
+    def animal(self, a: entities.Animal, miles: float | None) -> msgspec.Raw:
         if miles is not None:
-            return animal(a, self.links, self.site_url, miles)
+            return msgspec.Raw(_encode(animal(a, self.links, self.site_url, miles)))
         org = a.organization
         key = (a.id, a.updated_at, org.id if org else None, org.updated_at if org else None)
         form = self._forms.get(key)
         if form is None:
             if len(self._forms) >= self.size:
                 self._forms.clear()
-            form = self._forms[key] = animal(a, self.links, self.site_url, None)
+            form = self._forms[key] = msgspec.Raw(
+                _encode(animal(a, self.links, self.site_url, None))
+            )
         return form
 
 

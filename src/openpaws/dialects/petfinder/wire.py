@@ -111,12 +111,12 @@ class Pagination(msgspec.Struct, gc=False, rename={"links": "_links"}):
 
 
 class AnimalsPage(msgspec.Struct, gc=False):
-    animals: list[Animal]
+    animals: list[msgspec.Raw]  # each an encoded Animal (see mappers.AnimalMemo)
     pagination: Pagination
 
 
 class AnimalEnvelope(msgspec.Struct, gc=False):
-    animal: Animal
+    animal: msgspec.Raw  # an encoded Animal
 
 
 class TypeLinks(msgspec.Struct, gc=False):
