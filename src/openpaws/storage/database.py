@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -58,7 +58,8 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def create_db_engine(url: str, *, pooled: bool = True) -> Engine:
-    """The engine for ``url``; unpooled SQLite engines hand out connections kept elsewhere."""
+    """The engine for ``url``. Unpooled engines hand out connections kept elsewhere (each
+    thread's reader); on PostgreSQL those run every statement in its own transaction."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         pool: dict[str, Any] = {"pool_size": 6, "max_overflow": 4} if pooled else {}
@@ -72,6 +73,8 @@ def create_db_engine(url: str, *, pooled: bool = True) -> Engine:
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if not pooled:
+        return create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
 
 
@@ -85,8 +88,9 @@ class Database:
         self.derived = DerivedCache()
         self.animals = Memo(ANIMAL_MEMO_SIZE)
         self._writers = GroupCommit(self._writer_connection) if self.is_sqlite else None
-        # SQLite: each thread keeps one reader connection (no pool round trip per read).
-        self._reader_engine = create_db_engine(url, pooled=False) if self.is_sqlite else None
+        # Each thread keeps one reader connection: no pool checkout, liveness ping or
+        # transaction round trips per read.
+        self._reader_engine = create_db_engine(url, pooled=False)
         self._thread = threading.local()
         self._readers: list[Any] = []
         self._readers_lock = threading.Lock()
@@ -117,8 +121,7 @@ class Database:
                 raw.close()
             self._readers.clear()
         self._thread = threading.local()
-        if self._reader_engine is not None:
-            self._reader_engine.dispose()
+        self._reader_engine.dispose()
         self.engine.dispose()
 
     def __enter__(self) -> Database:
@@ -152,27 +155,28 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
-        """A reader for a few statements. On SQLite it is this thread's own connection, which
-        holds no transaction between statements; on PostgreSQL a pooled connection."""
-        if self.is_sqlite:
-            yield self._thread_reader()
-            return
-        raw = self.engine.raw_connection()
-        try:
-            yield Reader(raw, self.is_sqlite, self.derived, self.animals)
-        finally:
-            raw.rollback()  # end the implicit read transaction before pooling
-            raw.close()
+        """A reader for a few statements: this thread's own connection, which holds no
+        transaction between statements (each statement reads the latest committed data)."""
+        yield self._thread_reader()
 
     def _thread_reader(self) -> Reader:
         reader: Reader | None = getattr(self._thread, "reader", None)
         if reader is None:
-            assert self._reader_engine is not None
-            raw = self._reader_engine.raw_connection()  # kept for the thread's life
-            with self._readers_lock:
-                self._readers.append(raw)
-            reader = self._thread.reader = Reader(raw, True, self.derived, self.animals)
+            reader = Reader(self._connect_reader(), self.is_sqlite, self.derived, self.animals)
+            reader.reconnect = self._connect_reader
+            self._thread.reader = reader
         return reader
+
+    def _connect_reader(self) -> Any:
+        raw = self._reader_engine.raw_connection()  # kept for the thread's life
+        with self._readers_lock:
+            self._readers.append(raw)
+        return raw
+
+
+def _connection_lost(raw: Any) -> bool:
+    """Whether the connection is gone (psycopg marks it closed after, say, a server restart)."""
+    return bool(getattr(raw, "closed", False))
 
 
 class Reader:
@@ -183,10 +187,20 @@ class Reader:
         self.is_sqlite = is_sqlite
         self.derived = derived
         self.animals = animals
+        # For a thread's own reader: a new connection when the server dropped this one.
+        self.reconnect: Callable[[], Any] | None = None
 
     def _cursor(self, sql: str, params: Mapping[str, Any]) -> Any:
+        statement = sql if self.is_sqlite else to_pyformat(sql)
         cursor = self._raw.cursor()
-        cursor.execute(sql if self.is_sqlite else to_pyformat(sql), params)
+        try:
+            cursor.execute(statement, params)
+        except Exception:
+            if self.reconnect is None or not _connection_lost(self._raw):
+                raise
+            self._raw = self.reconnect()  # reads are safe to repeat
+            cursor = self._raw.cursor()
+            cursor.execute(statement, params)
         return cursor
 
     def all(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
