@@ -181,18 +181,24 @@ ORDERINGS = {
 }
 
 
-def ordered_ids(reader: Reader, w: Where, ordering: str) -> array[int]:
-    """Every matching id in ``ordering``, cached until the next write.
+def ordered_ids(reader: Reader, w: Where, ordering: str, first: int | None = None) -> array[int]:
+    """Every matching id in ``ordering`` (or only the ``first`` ones), cached until the next
+    write.
 
     For the searches whose matches cannot be read in order from an index (substring search,
-    a radius sorted by date): computed once, then each page is a slice.
+    a radius sorted by date): computed once, then each page is a slice. With ``first``: the
+    front pages of any search, the pages most asked for.
     """
     sql = f"SELECT a.id FROM animals a WHERE {w.sql} ORDER BY {ORDERINGS[ordering]}"
+    params = dict(w.params)
+    if first is not None:
+        sql += " LIMIT :first"
+        params["first"] = first
     return reader.derived.get_or_compute(
         reader,
         "animals",
-        ("ids", ordering, w.key()),
-        lambda: array("q", (row[0] for row in reader.all(sql, w.params))),
+        ("ids", ordering, first, w.key()),
+        lambda: array("q", (row[0] for row in reader.all(sql, params))),
     )
 
 
