@@ -158,8 +158,8 @@ class PawPlacerAPI:
             return f"key:{principal.api_key_id}", per_hour
         return f"org:{principal.organization_id}", per_hour
 
-    def _count(self, exchange: Exchange, principal: Principal) -> None:
-        subject, per_hour = self._subject(principal, exchange.endpoint_class)
+    def _count(self, exchange: Exchange, standing: tuple[str, int]) -> None:
+        subject, per_hour = standing
         exchange.verdict = self.limiter.hit(exchange.endpoint_class, subject, per_hour)
         if not exchange.verdict.allowed:
             raise RateLimited("Rate limit exceeded", exchange.verdict, exchange.endpoint_class)
@@ -180,7 +180,7 @@ class PawPlacerAPI:
 
         def work() -> Answer:
             principal = self._principal(request, Scope.PETS_READ)
-            self._count(exchange, principal)
+            self._count(exchange, self._subject(principal, endpoint_class))
             content = _encode(produce(principal))
             etag = _etag(principal.organization_id, content)
             headers = exchange.headers() | {
@@ -210,12 +210,12 @@ class PawPlacerAPI:
 
         def work() -> Answer:
             principal = self._principal(request, scope)
-            subject, per_hour = self._subject(principal, EndpointClass.WRITE)
-            exchange.verdict = self.limiter.peek(EndpointClass.WRITE, subject, per_hour)
+            standing = self._subject(principal, EndpointClass.WRITE)
+            exchange.verdict = self.limiter.peek(EndpointClass.WRITE, *standing)
             key = self._idempotency_key(request, principal, body)
             if key is not None and (replay := idempotency.stored_replay(self.db, key)):
                 return self._replayed(exchange, replay)
-            self._count(exchange, principal)
+            self._count(exchange, standing)
             parsed = parse(_json_object(request, body, route))
             try:
                 with self.db.transaction() as conn:
