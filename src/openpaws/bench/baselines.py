@@ -37,12 +37,15 @@ RAW_DATABASE_ENV = "OPENPAWS_BENCH_RAW_DATABASE"
 JSON = [(b"content-type", b"application/json")]
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(
+    receive: Receive, send: Send, on_shutdown: Callable[[], None] = lambda: None
+) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            on_shutdown()
             await send({"type": "lifespan.shutdown.complete"})
             return
 
@@ -266,7 +269,7 @@ def raw() -> ASGIApp:
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            return await _lifespan(receive, send)
+            return await _lifespan(receive, send, conn.close)
         left = seconds_left(scope["headers"])
         if left is None:
             return await _answer(send, 401, b'{"status":401}')

@@ -32,13 +32,22 @@ end
 """
 
 # POST /pawplacer/api/pets with a fresh Idempotency-Key and a distinct body on every request.
+# done() reports how many were sent: those in flight when wrk stops may still be written.
 CREATE_PET_LUA = """\
-local counter = 0
-local threads = 0
+counter = 0
+local threads = {}
 
 function setup(thread)
-  thread:set("thread_number", threads)
-  threads = threads + 1
+  thread:set("thread_number", #threads)
+  table.insert(threads, thread)
+end
+
+function done(summary, latency, requests)
+  local sent = 0
+  for _, thread in ipairs(threads) do
+    sent = sent + thread:get("counter")
+  end
+  io.write(string.format("Requests sent: %d\\n", sent))
 end
 
 function init(args)
@@ -73,6 +82,7 @@ class Measure(msgspec.Struct):
     rps: float
     p50_ms: float
     p99_ms: float
+    sent: int | None = None  # requests written to the wire, where the script counts them
 
 
 def spread_script(paths: list[str], path: Path, seed: int = 2026) -> Path:
@@ -110,11 +120,13 @@ def parse(output: str) -> Measure:
     p99 = re.search(r"99%\s+([\d.]+\w+)", output)
     if not (requests and rps and p50 and p99):
         raise LoadFailed(f"could not read wrk's report:\n{output}")
+    sent = re.search(r"Requests sent: (\d+)", output)
     return Measure(
         int(requests.group(1)),
         float(rps.group(1)),
         _millis(p50.group(1)),
         _millis(p99.group(1)),
+        int(sent.group(1)) if sent else None,
     )
 
 

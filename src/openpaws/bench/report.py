@@ -165,6 +165,8 @@ def table(run: Run) -> list[str]:
             f"{_ratio(o.rps, row, 'floor')} | {_ratio(o.rps, row, 'raw')} |"
         )
     writes = f"Writes: {run.writes_answered:,} answered 201, {run.rows_added:,} rows added"
+    if run.writes_sent is not None:
+        writes += f" of {run.writes_sent:,} sent (the rest were in flight when wrk stopped)"
     if run.raw_commits_per_s:
         writes += f"; raw sqlite3 commit loop of the same rows: {run.raw_commits_per_s:,.0f}/s"
     return [*lines, "", writes + ".", ""]

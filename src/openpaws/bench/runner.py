@@ -60,6 +60,7 @@ class Run(msgspec.Struct):
     ids: int
     names: list[Fragment]
     searches: list[Fragment]
+    writes_sent: int | None = None  # wrk stops with up to one request per connection in flight
 
 
 @dataclass(frozen=True)
@@ -215,8 +216,11 @@ def measure(plan: Plan, backend: datasets.Backend, size: int, say: Say) -> Run:
     with Database(url) as db:
         written = writes.take_back(db, start)
     answered = many.requests + one.requests
-    if len(written.animals) < answered:
-        raise load.LoadFailed(f"{answered} writes answered but {len(written.animals)} rows added")
+    sent = (many.sent or 0) + (one.sent or 0)
+    if not answered <= len(written.animals) <= sent:
+        raise load.LoadFailed(
+            f"{answered} writes answered and {sent} sent, but {len(written.animals)} rows added"
+        )
     raw_rate = None
     if backend.name == "sqlite":
         raw_rate = writes.raw_commit_rate(url.split(":///", 1)[1], written, start)
@@ -232,6 +236,7 @@ def measure(plan: Plan, backend: datasets.Backend, size: int, say: Say) -> Run:
         peak_rss_all_mb=round(max(rss[1], write_rss[1]), 1),
         writes_answered=answered,
         rows_added=len(written.animals),
+        writes_sent=sent,
         raw_commits_per_s=round(raw_rate, 1) if raw_rate else None,
         listed=inputs.listed,
         anchor_pets=inputs.anchor_pets,
