@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from openpaws.domain import org_settings
 from openpaws.storage.database import Database
@@ -355,3 +356,32 @@ def test_event_is_written_with_the_record(fresh: Shelters) -> None:
         ).all()[events:]
     assert [r[0] for r in rows] == ["pet.created", "pet.updated"]
     assert all(pet["id"] in r[1] for r in rows)
+
+
+def test_a_listed_pet_shows_renamed_names(fresh: Shelters) -> None:
+    """The list reuses each pet's encoded form only while nothing it shows has changed: a
+    renamed veterinarian or status label shows at once, though the pet itself is untouched."""
+    vet = next(o for o in _organizations(fresh.db) if o["code"] not in (fresh.a, fresh.b))
+    pending = next(s for s in org_settings.statuses_of(fresh.db, fresh.a) if s.label == "Pending")
+    pet = create(
+        fresh, name="Memo", primary_veterinarian_id=vet["uuid"], custom_status_id=pending.uuid
+    )
+
+    def listed() -> dict[str, Any]:
+        found = fresh.read_a.json(f"{PETS}?search=Memo")["pets"]
+        return next(p for p in found if p["id"] == pet["id"])
+
+    first = listed()
+    assert (first["primary_veterinarian"], first["status"]) == (vet["name"], "Pending")
+    with fresh.db.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE organizations SET name = 'Renamed Clinic' WHERE uuid = :u"),
+            {"u": vet["uuid"]},
+        )
+        conn.execute(
+            text("UPDATE custom_statuses SET label = 'Held Back' WHERE uuid = :u"),
+            {"u": pending.uuid},
+        )
+    again = listed()
+    assert (again["primary_veterinarian"], again["status"]) == ("Renamed Clinic", "Held Back")
+    assert again["updated_at"] == first["updated_at"]

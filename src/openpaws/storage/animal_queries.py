@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +25,14 @@ PAGE_SELECT = (
     "FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id"
 )
 # The same, with the names an animal refers to: status label, veterinarian, adopter.
-DETAILS_SELECT = (
-    f"SELECT {ANIMAL_SELECT}, {ORGANIZATION_SELECT}, cs.label, vet.name, adopter.name "
+_DETAILS_FROM = (
     "FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id "
     "LEFT JOIN custom_statuses cs ON cs.id = a.custom_status_id "
     "LEFT JOIN organizations vet ON vet.id = a.primary_veterinarian_id "
     "LEFT JOIN persons adopter ON adopter.id = a.adopted_by_person_id"
 )
+_NAMES = "cs.label, vet.name, adopter.name"
+DETAILS_SELECT = f"SELECT {ANIMAL_SELECT}, {ORGANIZATION_SELECT}, {_NAMES} {_DETAILS_FROM}"
 
 
 # The columns a free-text search looks in (all indexed by the trigram search structures).
@@ -215,42 +216,62 @@ def _for_ids(reader: Reader, ids: Sequence[int], select: str) -> list[Sequence[A
 
 # What identifies the version of an animal as read: its id and updated_at, and its
 # organization's. Every write sets updated_at, so an unchanged version is an unchanged row.
+# A details row adds the names it refers to, which change without the animal's updated_at.
+_VERSION = "a.id, a.updated_at, o.id, o.updated_at"
 VERSION_SELECT = (
-    "SELECT a.id, a.updated_at, o.id, o.updated_at "
-    "FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id"
+    f"SELECT {_VERSION} FROM animals a LEFT JOIN organizations o ON o.id = a.organization_id"
 )
+DETAILS_VERSION_SELECT = f"SELECT {_VERSION}, {_NAMES} {_DETAILS_FROM}"
 _VERSION_AT = (
     0,
     ANIMAL_COLUMNS.index("updated_at"),
     len(ANIMAL_COLUMNS) + ORGANIZATION_COLUMNS.index("id"),
     len(ANIMAL_COLUMNS) + ORGANIZATION_COLUMNS.index("updated_at"),
 )
+_ROW_NAMES = len(ANIMAL_COLUMNS) + len(ORGANIZATION_COLUMNS)  # where a details row's names start
+_NAMES_AT = (_ROW_NAMES, _ROW_NAMES + 1, _ROW_NAMES + 2)
 
 
-def _load(reader: Reader, versions: Sequence[Sequence[Any]]) -> list[Animal]:
-    """The animals of these (version) rows, in order: remembered ones as they are, the others
+@dataclass(frozen=True)
+class _Kind:
+    """What a versioned load reads: the full rows' statement, how they become values, and
+    where each version column sits in a full row."""
+
+    name: str
+    select: str
+    build: Callable[[Sequence[Sequence[Any]]], Sequence[Any]]
+    version_at: tuple[int, ...]
+
+
+_ANIMALS = _Kind("animal", PAGE_SELECT, animals_with_organizations, _VERSION_AT)
+_DETAILS = _Kind("details", DETAILS_SELECT, details_from_rows, _VERSION_AT + _NAMES_AT)
+
+
+def _load(reader: Reader, versions: Sequence[Sequence[Any]], kind: _Kind) -> list[Any]:
+    """The values of these version rows, in order: remembered ones as they are, the others
     read in one query."""
-    keys = [tuple(v) for v in versions]
-    found: dict[int, Animal] = {}
+    keys = [(kind.name, *v) for v in versions]
+    found: dict[int, Any] = {}
     for key in keys:
-        if (animal := reader.animals.get(key)) is not None:
-            found[key[0]] = animal
-    missing = [key[0] for key in keys if key[0] not in found]
+        if (value := reader.animals.get(key)) is not None:
+            found[key[1]] = value
+    missing = [key[1] for key in keys if key[1] not in found]
     if missing:
-        rows = _for_ids(reader, missing, PAGE_SELECT)
-        for row, animal in zip(rows, animals_with_organizations(rows), strict=True):
-            reader.animals.put(tuple(row[i] for i in _VERSION_AT), animal)
-            found[animal.id] = animal
-    return [found[key[0]] for key in keys if key[0] in found]
+        rows = _for_ids(reader, missing, kind.select)
+        for row, value in zip(rows, kind.build(rows), strict=True):
+            reader.animals.put((kind.name, *(row[i] for i in kind.version_at)), value)
+            found[row[0]] = value
+    return [found[key[1]] for key in keys if key[1] in found]
 
 
 def by_ids(reader: Reader, ids: Sequence[int]) -> list[Animal]:
     """The animals with these ids, in the order given."""
-    return _load(reader, _for_ids(reader, ids, VERSION_SELECT))
+    return _load(reader, _for_ids(reader, ids, VERSION_SELECT), _ANIMALS)
 
 
 def details_by_ids(reader: Reader, ids: Sequence[int]) -> list[AnimalDetails]:
-    return details_from_rows(_for_ids(reader, ids, DETAILS_SELECT))
+    """As ``by_ids``, with the names each animal refers to."""
+    return _load(reader, _for_ids(reader, ids, DETAILS_VERSION_SELECT), _DETAILS)
 
 
 def page(reader: Reader, w: Where, ordering: str, limit: int, offset: int) -> list[Animal]:
@@ -260,15 +281,16 @@ def page(reader: Reader, w: Where, ordering: str, limit: int, offset: int) -> li
     those rows are read and joined.
     """
     sql = page_sql(w, ordering, VERSION_SELECT)
-    return _load(reader, reader.all(sql, {**w.params, "limit": limit, "offset": offset}))
+    return _load(reader, reader.all(sql, {**w.params, "limit": limit, "offset": offset}), _ANIMALS)
 
 
 def details_page(
     reader: Reader, w: Where, ordering: str, limit: int, offset: int
 ) -> list[AnimalDetails]:
     """As ``page``, with the names each animal refers to."""
-    sql = page_sql(w, ordering, DETAILS_SELECT)
-    return details_from_rows(reader.all(sql, {**w.params, "limit": limit, "offset": offset}))
+    sql = page_sql(w, ordering, DETAILS_VERSION_SELECT)
+    versions = reader.all(sql, {**w.params, "limit": limit, "offset": offset})
+    return _load(reader, versions, _DETAILS)
 
 
 def page_sql(w: Where, ordering: str, select: str = PAGE_SELECT) -> str:

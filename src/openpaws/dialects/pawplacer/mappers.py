@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import msgspec
+
+from openpaws.dialects.encoded import EncodedMemo
 from openpaws.dialects.pawplacer import vocab, wire
 from openpaws.domain import animal_changes
 from openpaws.domain.entities import Address, AnimalDetails, CustomFieldDefinition, Person
@@ -75,6 +78,20 @@ def pet(details: AnimalDetails) -> wire.Pet:
         created_at=timestamp(a.created_at),
         updated_at=timestamp(a.updated_at),
     )
+
+
+class PetMemo:
+    """The encoded form of recently listed pets, reused while unchanged: keyed on the animal's
+    id and ``updated_at`` and the names it shows of other records (status label, veterinarian,
+    adopter), which change without touching the animal."""
+
+    def __init__(self) -> None:
+        self._forms = EncodedMemo()
+
+    def pet(self, d: AnimalDetails) -> msgspec.Raw:
+        a = d.animal
+        key = (a.id, a.updated_at, d.status_label, d.veterinarian_name, d.adopted_by_name)
+        return self._forms.get(key, lambda: pet(d))
 
 
 def address_line(address: Address) -> str | None:

@@ -138,6 +138,7 @@ class PawPlacerAPI:
         self.db = db
         self.limiter = limiter
         self.prefix = settings.pawplacer_prefix.rstrip("/")
+        self.pets = mappers.PetMemo()
 
     # -- the steps every request shares -------------------------------------------------
 
@@ -254,7 +255,7 @@ class PawPlacerAPI:
             items, total = animals.organization_page(
                 self.db, principal.organization_id, filters, limit, offset
             )
-            pets = [mappers.pet(d) for d in items]
+            pets = [self.pets.pet(d) for d in items]
             return wire.PetList(pets, total, limit, offset, offset + len(pets) < total)
 
         return self.read(request, EndpointClass.LIST, produce)

@@ -48,7 +48,7 @@ class Pet(msgspec.Struct, gc=False):
 
 
 class PetList(msgspec.Struct, gc=False, rename={"has_more": "hasMore"}):
-    pets: list[Pet]
+    pets: list[msgspec.Raw]  # each an encoded Pet (see mappers.PetMemo)
     total: int
     limit: int
     offset: int

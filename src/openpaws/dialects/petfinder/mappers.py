@@ -7,6 +7,7 @@ from datetime import datetime
 
 import msgspec
 
+from openpaws.dialects.encoded import EncodedMemo
 from openpaws.dialects.petfinder import vocab, wire
 from openpaws.domain import entities, taxonomy
 
@@ -68,25 +69,17 @@ class AnimalMemo:
     (distance depends on the request); a page then costs a copy of each animal's bytes.
     """
 
-    def __init__(self, links: Links, site_url: str, size: int = 10_000) -> None:
+    def __init__(self, links: Links, site_url: str) -> None:
         self.links = links
         self.site_url = site_url
-        self.size = size
-        self._forms: dict[tuple[object, ...], msgspec.Raw] = {}
+        self._forms = EncodedMemo()
 
     def animal(self, a: entities.Animal, miles: float | None) -> msgspec.Raw:
         if miles is not None:
             return msgspec.Raw(_encode(animal(a, self.links, self.site_url, miles)))
         org = a.organization
         key = (a.id, a.updated_at, org.id if org else None, org.updated_at if org else None)
-        form = self._forms.get(key)
-        if form is None:
-            if len(self._forms) >= self.size:
-                self._forms.clear()
-            form = self._forms[key] = msgspec.Raw(
-                _encode(animal(a, self.links, self.site_url, None))
-            )
-        return form
+        return self._forms.get(key, lambda: animal(a, self.links, self.site_url, None))
 
 
 def animal(a: entities.Animal, links: Links, site_url: str, miles: float | None) -> wire.Animal:
