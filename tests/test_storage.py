@@ -9,9 +9,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event
 
+from openpaws import demo
 from openpaws.domain import geo
 from openpaws.domain.search import AnimalFilters
-from openpaws.storage import animal_queries, migrate
+from openpaws.storage import animal_queries, migrate, writes
 from openpaws.storage.database import Database, Reader
 from openpaws.storage.tables import metadata
 from tests.conftest import PREFIX
@@ -162,3 +163,44 @@ def test_free_text_search_uses_the_trigram_indexes(seeded_db: Database) -> None:
     else:
         for index in ("name", "description", "breed_primary", "breed_secondary"):
             assert f"ix_animals_{index}_trgm" in text, text
+
+
+def _trigger(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        found = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            ("animals_text_fts_insert",),
+        )
+        return found.scalar_one_or_none()
+
+
+def test_a_bulk_load_indexes_the_text_once_and_fails_whole(fresh_db: Database) -> None:
+    if not fresh_db.is_sqlite:
+        pytest.skip("the substring index rebuilt after a bulk load is SQLite's FTS5")
+    trigger = _trigger(fresh_db)
+    assert trigger is not None
+    with pytest.raises(RuntimeError, match="midway"), writes.bulk_load(fresh_db) as conn:
+        conn.exec_driver_sql("DELETE FROM change_counters")
+        raise RuntimeError("midway")
+    assert _trigger(fresh_db) == trigger  # the failed load took nothing with it
+    with fresh_db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM change_counters").scalar_one() > 0
+
+    demo.load(fresh_db, 400, organizations=10)
+    assert _trigger(fresh_db) == trigger
+    with fresh_db.engine.connect() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO animal_text_fts(animal_text_fts) VALUES ('integrity-check')"
+        )
+        for piece in ("bel", "max", "ret"):
+            indexed = conn.exec_driver_sql(
+                "SELECT count(*) FROM animal_text_fts WHERE animal_text_fts MATCH ?",
+                (f'"{piece}"',),
+            ).scalar_one()
+            scanned = conn.exec_driver_sql(
+                "SELECT count(*) FROM animals WHERE lower(name || ' ' || coalesce(description, '')"
+                " || ' ' || coalesce(breed_primary, '') || ' ' || coalesce(breed_secondary, ''))"
+                " LIKE ?",
+                (f"%{piece}%",),
+            ).scalar_one()
+            assert indexed == scanned > 0, piece

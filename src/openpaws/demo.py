@@ -593,11 +593,11 @@ def load(
         writes.insert_custom_statuses(conn, statuses)
         writes.insert_custom_fields(conn, field_rows(listing_orgs))
     factory = AnimalFactory(rng, listing_orgs, EPOCH, status_index, min(anchor_animals, animals))
-    for batch in _batches(factory, 1, animals):
-        with db.transaction() as conn:
+    with writes.bulk_load(db) as conn:
+        for batch in _batches(factory, 1, animals):
             writes.insert_animals(conn, batch)
-        if progress:
-            progress(len(batch))
+            if progress:
+                progress(len(batch))
     db.analyze()
     return len(orgs), animals
 

@@ -24,12 +24,14 @@ from openpaws.storage.group_commit import GroupCommit
 # Animals recently read, keyed by their and their organization's ids and updated_at.
 ANIMAL_MEMO_SIZE = 10_000
 
+SERVING_CACHE_KIB = 4_000
+
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
-    "PRAGMA cache_size=-4000",  # 4 MB a connection; the OS page cache holds the rest
+    f"PRAGMA cache_size=-{SERVING_CACHE_KIB}",  # a connection's; the OS page cache holds the rest
     "PRAGMA temp_store=MEMORY",
 )
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
 from openpaws.storage.counts import bump_counter
+from openpaws.storage.database import SERVING_CACHE_KIB, Database
 from openpaws.storage.tables import (
     animals,
     custom_field_definitions,
@@ -15,6 +17,38 @@ from openpaws.storage.tables import (
     organizations,
     persons,
 )
+
+# SQLite's substring index over animals is kept by triggers; this one indexes each new row.
+_INDEX_TRIGGER = "animals_text_fts_insert"
+_REBUILD_INDEX = "INSERT INTO animal_text_fts(animal_text_fts) VALUES ('rebuild')"
+BULK_CACHE_KIB = 256_000  # the writer's SQLite page cache during a bulk load
+
+
+@contextmanager
+def bulk_load(db: Database) -> Iterator[Connection]:
+    """One transaction for a bulk load (demo data, imports): all of it or none of it.
+
+    On SQLite the substring index is built once at the end instead of row by row, where FTS5's
+    segment merging grows faster than the data (100,000 animals: 160 s row by row, against
+    25 s of inserts and 1.5 s of rebuild); the writer's page cache is larger meanwhile. The
+    indexing trigger is dropped and re-created inside the same transaction, so a failed load
+    leaves it in place.
+    """
+    with db.transaction() as conn:
+        if not db.is_sqlite:
+            yield conn
+            return
+        trigger = conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,)
+        ).scalar_one()
+        conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+        try:
+            conn.exec_driver_sql(f"DROP TRIGGER {_INDEX_TRIGGER}")
+            yield conn
+            conn.exec_driver_sql(_REBUILD_INDEX)
+            conn.exec_driver_sql(trigger)
+        finally:
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SERVING_CACHE_KIB}")
 
 
 def _insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
