@@ -116,3 +116,18 @@ def test_distance_is_null_without_location(api: ContractClient) -> None:
     assert all(a["distance"] is None for a in page["animals"])
     one = api.json(f"/petfinder/v2/animals/{page['animals'][0]['id']}")
     assert one["animal"]["distance"] is None
+
+
+def test_a_radius_answer_is_the_animal_with_its_distance(
+    api: ContractClient, busiest: dict[str, Any]
+) -> None:
+    """Apart from the distance, an animal in a radius search is the animal as shown alone,
+    whether its form was remembered first by the radius search or by the plain one."""
+    near = api.json(animals_url(location=busiest["postcode"], distance=50, limit=10))["animals"]
+    assert near
+    for found in near:
+        alone = api.json(f"/petfinder/v2/animals/{found['id']}")["animal"]
+        assert found["distance"] is not None and alone["distance"] is None
+        assert {**found, "distance": None} == alone
+    again = api.json(animals_url(location=busiest["postcode"], distance=50, limit=10))["animals"]
+    assert again == near

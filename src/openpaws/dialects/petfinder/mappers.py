@@ -65,8 +65,8 @@ class AnimalMemo:
     """The encoded wire form of recently shown animals, reused while neither changes.
 
     Keyed on the animal's and its organization's ids and ``updated_at``: every write to either
-    sets ``updated_at``, so a changed record is a new key. Only distance-free forms are kept
-    (distance depends on the request); a page then costs a copy of each animal's bytes.
+    sets ``updated_at``, so a changed record is a new key. Only distance-free forms are kept;
+    a radius search writes its distance into a copy. A page costs a copy of each animal's bytes.
     """
 
     def __init__(self, links: Links, site_url: str) -> None:
@@ -75,11 +75,19 @@ class AnimalMemo:
         self._forms = EncodedMemo()
 
     def animal(self, a: entities.Animal, miles: float | None) -> msgspec.Raw:
-        if miles is not None:
-            return msgspec.Raw(_encode(animal(a, self.links, self.site_url, miles)))
         org = a.organization
         key = (a.id, a.updated_at, org.id if org else None, org.updated_at if org else None)
-        return self._forms.get(key, lambda: animal(a, self.links, self.site_url, None))
+        form = self._forms.get(key, lambda: animal(a, self.links, self.site_url, None))
+        if miles is None:
+            return form
+        # The distance-free form with this request's distance written in: no nested object of
+        # the form has a distance, and inside strings quotes are escaped, so the key occurs
+        # once, unescaped: the field itself.
+        written = _encode(distance(miles))
+        return msgspec.Raw(bytes(form).replace(_NO_DISTANCE, b'"distance":' + written, 1))
+
+
+_NO_DISTANCE = b'"distance":null'
 
 
 def animal(a: entities.Animal, links: Links, site_url: str, miles: float | None) -> wire.Animal:
