@@ -21,18 +21,9 @@ from openpaws.platform import api_keys
 from openpaws.server import create_app
 from openpaws.storage.database import Database
 from tests.conftest import PREFIX
+from tests.pawplacer.conftest import pet_body
 from tests.support.api import ContractClient
 
-PET = {
-    "name": "Bench",
-    "species": "dog",
-    "age_category": "young",
-    "sex": "male",
-    "size": "medium",
-    "status": "Available",
-    "health": "good",
-    "show_public": True,
-}
 WRK_REPORT = """Running 10s test @ http://127.0.0.1:8810/petfinder/v2/animals?type=dog&page=1
   1 threads and 32 connections
   Thread Stats   Avg      Stdev     Max   +/- Stdev
@@ -199,7 +190,7 @@ def test_write_rows_are_taken_back_and_replayed_by_the_raw_loop(fresh_db: Databa
         for n in range(3):
             answer = client.post(
                 "/pawplacer/api/pets",
-                json={**PET, "name": f"Bench {n}"},
+                json=pet_body(name=f"Bench {n}"),
                 headers={"x-api-key": key, "Idempotency-Key": f"bench-{n}"},
             )
             assert answer.status_code == 201, answer.text
