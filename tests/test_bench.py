@@ -1,12 +1,11 @@
 """The benchmark's own parts: its baselines answer byte for byte as OpenPaws does, wrk's
 report is read strictly, inputs fall in the band the issue sets, the bars are judged right,
-and the write bookkeeping leaves the data as it found it. (The bench itself never runs here.)"""
+and the write bookkeeping leaves the data as it found it. (The bench itself never runs here;
+the raw baseline's byte-for-byte test needs a Petfinder client: tests/petfinder/.)"""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from collections.abc import MutableMapping
 from typing import Any
 
 import msgspec
@@ -17,12 +16,11 @@ from sqlalchemy import text
 from openpaws import demo
 from openpaws.bench import baselines, inputs, load, report, runner, writes
 from openpaws.config import Settings
-from openpaws.platform import api_keys
 from openpaws.server import create_app
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX
 from tests.pawplacer.conftest import pet_body
-from tests.support.api import ContractClient
+from tests.support import setup
+from tests.support.asgi import asgi_get
 
 WRK_REPORT = """Running 10s test @ http://127.0.0.1:8810/petfinder/v2/animals?type=dog&page=1
   1 threads and 32 connections
@@ -81,69 +79,14 @@ def test_too_few_fragments_in_the_band_is_an_error() -> None:
         inputs.choose_fragments(Counter({"max": 5_000}), 10_000)
 
 
-def _asgi_get(app: Any, path: str, token: str) -> tuple[int, bytes]:
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> MutableMapping[str, Any]:
-        return {"type": "http.request", "body": b""}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    bare, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": bare,
-        "query_string": query.encode(),
-        "headers": [(b"authorization", f"Bearer {token}".encode())],
-    }
-    asyncio.run(app(scope, receive, send))
-    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
-
-
-def _shut_down(app: Any) -> None:
-    """Run the ASGI lifespan through startup and shutdown, as the server does."""
-    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
-    sent: list[str] = []
-
-    async def receive() -> MutableMapping[str, Any]:
-        return next(messages)
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message["type"])
-
-    asyncio.run(app({"type": "lifespan"}, receive, send))
-    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-
-
-def test_raw_baseline_answers_byte_for_byte_as_openpaws(
-    api: ContractClient, seeded_db: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(baselines.RAW_DATABASE_ENV, seeded_db.url)
-    raw = baselines.raw()
-    assert api.token is not None
-    listed = api.json(f"{PREFIX}/animals?type=dog")["animals"]
-    paths = [f"{PREFIX}/animals?type=dog&page={n}" for n in (1, 2, 7)]
-    paths += [f"{PREFIX}/animals/{a['id']}" for a in listed[:5]]
-    try:
-        for path in paths:
-            ours = api.get(path)
-            assert ours.status_code == 200
-            assert _asgi_get(raw, path, api.token) == (200, ours.content), path
-        assert _asgi_get(raw, paths[0], "not-a-token")[0] == 401
-    finally:
-        _shut_down(raw)
-
-
 def test_floor_answers_the_recorded_bytes(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     recorded = {"/petfinder/v2/animals?type=dog&page=2": b'{"animals":[]}'}
     bodies = tmp_path / "bodies.msgpack"
     bodies.write_bytes(msgspec.msgpack.encode(recorded))
     monkeypatch.setenv(baselines.BODIES_ENV, str(bodies))
     floor = baselines.floor()
-    assert _asgi_get(floor, "/petfinder/v2/animals?type=dog&page=2", "") == (200, b'{"animals":[]}')
-    assert _asgi_get(floor, "/petfinder/v2/animals?type=dog&page=3", "")[0] == 404
+    assert asgi_get(floor, "/petfinder/v2/animals?type=dog&page=2", "") == (200, b'{"animals":[]}')
+    assert asgi_get(floor, "/petfinder/v2/animals?type=dog&page=3", "")[0] == 404
 
 
 def _measure(rps: float, p50: float = 1.0, p99: float = 50.0) -> load.Measure:
@@ -182,10 +125,10 @@ def test_bars_are_judged_from_the_figures() -> None:
 def test_write_rows_are_taken_back_and_replayed_by_the_raw_loop(fresh_db: Database) -> None:
     if not fresh_db.is_sqlite:
         pytest.skip("the raw commit loop is SQLite's (a plain sqlite3 loop)")
-    demo.load(fresh_db, 50, organizations=8)
-    anchor = demo.first_listing_organization(fresh_db)
-    record, key = api_keys.create_key(fresh_db, anchor, "write", "bench")
-    start = writes.mark(fresh_db, writes.api_key_id(fresh_db, record.uuid))
+    setup.load_demo(fresh_db, 50, organizations=8)
+    anchor = setup.first_listing_organization(fresh_db)
+    key_id, key = setup.create_key_with_id(fresh_db, anchor, "write", "bench")
+    start = writes.mark(fresh_db, writes.api_key_id(fresh_db, key_id))
     with TestClient(create_app(Settings(), fresh_db)) as client:
         for n in range(3):
             answer = client.post(

@@ -15,11 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from openpaws.cli import app
-from openpaws.platform import oauth
 from openpaws.storage import migrate
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX
-from tests.support import reference
+from tests.petfinder.helpers import PREFIX
+from tests.support import reference, setup
 
 runner = CliRunner()
 
@@ -51,12 +50,10 @@ def test_demo_loads_deterministic_data_once(env: Database) -> None:
 
 
 def test_demo_is_deterministic(databases: object, env: Database) -> None:
-    from openpaws import demo
-
     other = databases.fresh()  # type: ignore[attr-defined]
     try:
-        demo.load(env, 120)
-        demo.load(other, 120)
+        setup.load_demo(env, 120)
+        setup.load_demo(other, 120)
         names = lambda db: [(a["name"], a["breed_primary"]) for a in reference.all_animals(db)]  # noqa: E731
         assert names(env) == names(other)
     finally:
@@ -75,9 +72,9 @@ def test_clients_create_prints_a_secret_stored_only_as_hash(env: Database) -> No
             else "SELECT secret_hash FROM oauth_clients WHERE client_id = %s",
             (client_id,),
         ).scalar_one()
-    assert stored == oauth.hash_secret(secret) and secret not in stored
-    token = oauth.issue_token(env, oauth.ClientCredentials(client_id, secret), 60)
-    assert oauth.token_seconds_left(env, token.access_token) > 0
+    assert stored == setup.hash_secret(secret) and secret not in stored
+    token = setup.issue_token(env, client_id, secret, 60)
+    assert setup.token_seconds_left(env, token) > 0
 
 
 def _free_port() -> int:
@@ -137,10 +134,8 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
 
 
 def _seeded_code(db: Database) -> str:
-    from openpaws import demo
-
-    demo.load(db, 60, organizations=3)
-    return demo.first_listing_organization(db)
+    setup.load_demo(db, 60, organizations=3)
+    return setup.first_listing_organization(db)
 
 
 def test_keys_create_list_revoke(env: Database) -> None:
@@ -157,13 +152,11 @@ def test_keys_create_list_revoke(env: Database) -> None:
             str(v) for row in conn.exec_driver_sql("SELECT * FROM api_keys") for v in row
         )
     assert key not in stored
-    from openpaws.platform import api_keys
-
-    assert api_keys.authenticate(env, key).organization_id > 0
+    assert setup.key_organization_id(env, key) > 0
     assert runner.invoke(app, ["keys", "revoke", key_id]).exit_code == 0
     assert "revoked" in runner.invoke(app, ["keys", "list"]).output
     with pytest.raises(Exception, match="API key required"):
-        api_keys.authenticate(env, key)
+        setup.key_organization_id(env, key)
     assert (
         runner.invoke(app, ["keys", "create", "--org", "ZZ999", "--scope", "read"]).exit_code == 1
     )
@@ -171,8 +164,6 @@ def test_keys_create_list_revoke(env: Database) -> None:
 
 
 def test_organization_settings_commands(env: Database) -> None:
-    from openpaws.domain import org_settings
-
     code = _seeded_code(env)
     added = runner.invoke(
         app,
@@ -210,7 +201,7 @@ def test_organization_settings_commands(env: Database) -> None:
         ],
     )
     assert field.exit_code == 0, field.output
-    found = {f.field_key: f for f in org_settings.fields_of(env, code, "pet")}
+    found = {f.field_key: f for f in setup.fields(env, code, "pet")}
     assert found["coat_care"].options == ["daily", "weekly"]
     bad = runner.invoke(app, ["fields", "add", "--org", code, "--key", "Bad Key", "--label", "x"])
     assert bad.exit_code == 1
@@ -218,10 +209,7 @@ def test_organization_settings_commands(env: Database) -> None:
         app, ["limits", "set", "--org", code, "--endpoint", "list", "--per-hour", "7"]
     )
     assert limit.exit_code == 0
-    with env.read() as reader:
-        from openpaws.storage import org_settings as store
-
-        assert store.rate_limit(reader, org_settings.organization_id(env, code), "list") == 7
+    assert setup.rate_limit(env, code, "list") == 7
 
 
 def test_pets_delete(env: Database) -> None:

@@ -7,17 +7,13 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import event
 
-from openpaws import demo
 from openpaws.domain import geo
 from openpaws.domain.search import AnimalFilters
 from openpaws.storage import animal_queries, migrate, writes
 from openpaws.storage.database import Database, Reader
 from openpaws.storage.tables import metadata
-from tests.conftest import PREFIX
-from tests.petfinder.helpers import animals_url
-from tests.support.api import ContractClient
+from tests.support import setup
 
 
 def test_migrations_match_the_tables(fresh_db: Database) -> None:
@@ -114,42 +110,6 @@ def test_location_box_uses_an_index(seeded_db: Database) -> None:
     assert "ix_organizations_latitude_longitude" in text, text
 
 
-def test_a_page_costs_a_fixed_number_of_queries(api: ContractClient, seeded_db: Database) -> None:
-    """No query per row: a page of 100 animals runs the same few statements as a page of 1."""
-    if not seeded_db.is_sqlite:
-        pytest.skip("statement tracing uses sqlite3's trace callback")
-    statements: list[str] = []
-
-    def trace(dbapi_connection: Any, *_: Any) -> None:
-        dbapi_connection.set_trace_callback(statements.append)
-
-    event.listen(seeded_db.engine, "checkout", trace)
-    try:
-        for limit in (1, 100):
-            statements.clear()
-            assert (
-                len(
-                    api.json(
-                        animals_url(limit=limit, location="10001", distance=500, sort="distance")
-                    )["animals"]
-                )
-                == limit
-            )
-            by_location = len(statements)
-            statements.clear()
-            assert len(api.json(animals_url(limit=limit, type="dog"))["animals"]) == limit
-            assert len(statements) <= 4, statements
-            assert by_location <= 12, by_location
-    finally:
-        event.remove(seeded_db.engine, "checkout", trace)
-        with seeded_db.engine.connect() as conn:
-            conn.connection.dbapi_connection.set_trace_callback(None)  # type: ignore[union-attr]
-
-
-def test_unused_prefix_route(api: ContractClient) -> None:
-    assert api.get(f"{PREFIX}/types").status_code == 200
-
-
 def test_free_text_search_uses_the_trigram_indexes(seeded_db: Database) -> None:
     """PawPlacer's search over name, description and breeds is index-backed on both databases."""
     with seeded_db.read() as reader:
@@ -186,7 +146,7 @@ def test_a_bulk_load_indexes_the_text_once_and_fails_whole(fresh_db: Database) -
     with fresh_db.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM change_counters").scalar_one() > 0
 
-    demo.load(fresh_db, 400, organizations=10)
+    setup.load_demo(fresh_db, 400, organizations=10)
     assert _trigger(fresh_db) == trigger
     with fresh_db.engine.connect() as conn:
         conn.exec_driver_sql(

@@ -8,14 +8,11 @@ from typing import Any
 
 import pytest
 
-from openpaws import demo
 from openpaws.dialects.pawplacer.routes import OPENAPI_PATH
-from openpaws.domain import org_settings
-from openpaws.platform import api_keys
 from openpaws.platform.rate_limits import EndpointClass
 from openpaws.storage.database import Database
 from tests.conftest import make_client
-from tests.support import reference
+from tests.support import reference, setup
 from tests.support.api import ContractClient
 from tests.support.contract import Contract
 
@@ -39,12 +36,12 @@ def listing_codes(db: Database) -> list[str]:
 
 def raise_limits(db: Database, code: str, per_hour: int = 1_000_000) -> None:
     for endpoint in EndpointClass:
-        org_settings.set_rate_limit(db, code, endpoint.value, per_hour)
+        setup.set_limit(db, code, endpoint.value, per_hour)
 
 
 def client_for(db: Database, contract: Contract, code: str, scope: str) -> ContractClient:
     client = make_client(db, contract)
-    client.api_key = api_keys.create_key(db, code, scope)[1]
+    client.api_key = setup.create_key(db, code, scope)
     return client
 
 
@@ -62,7 +59,7 @@ class Shelters:
     write_b: ContractClient
 
     def org_id(self, code: str) -> int:
-        return org_settings.organization_id(self.db, code)
+        return setup.organization_id(self.db, code)
 
     def close(self) -> None:
         for client in (self.read_a, self.write_a, self.read_b, self.write_b):
@@ -96,7 +93,7 @@ def seeded(seeded_db: Database, pp_contract: Contract) -> Iterator[Shelters]:
 @pytest.fixture
 def fresh(fresh_db: Database, pp_contract: Contract) -> Iterator[Shelters]:
     """Tests that write: a small demo data set of their own."""
-    demo.load(fresh_db, 120, organizations=6)
+    setup.load_demo(fresh_db, 120, organizations=6)
     found = shelters(fresh_db, pp_contract)
     yield found
     found.close()

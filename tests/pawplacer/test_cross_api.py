@@ -9,16 +9,16 @@ from urllib.parse import urlencode
 import pytest
 
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX, authorize, make_client
+from tests.conftest import make_client
 from tests.pawplacer.conftest import PP, Shelters, pet_body
+from tests.petfinder.helpers import PREFIX, authorize, petfinder_contract
 from tests.support import reference
 from tests.support.api import ContractClient
-from tests.support.contract import Contract
 
 
 @pytest.fixture
-def petfinder(fresh: Shelters, contract: Contract) -> Iterator[ContractClient]:
-    client = make_client(fresh.db, contract)
+def petfinder(fresh: Shelters) -> Iterator[ContractClient]:
+    client = make_client(fresh.db, petfinder_contract())
     authorize(client, fresh.db)
     yield client
     client.client.__exit__(None, None, None)

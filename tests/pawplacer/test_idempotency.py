@@ -7,9 +7,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from openpaws.domain import org_settings
 from tests.pawplacer.conftest import PP, Shelters, pet_body
 from tests.pawplacer.test_write import count_rows
+from tests.support import setup
 from tests.support.server import running_server
 
 PETS = f"{PP}/api/pets"
@@ -77,7 +77,7 @@ def test_bad_key_is_refused(fresh: Shelters) -> None:
 
 
 def test_replays_do_not_spend_write_quota(fresh: Shelters) -> None:
-    org_settings.set_rate_limit(fresh.db, fresh.a, "write", 2)
+    setup.set_limit(fresh.db, fresh.a, "write", 2)
     headers = {"Idempotency-Key": "quota"}
     assert fresh.write_a.post(PETS, json=pet_body(), headers=headers).status_code == 201
     for _ in range(3):

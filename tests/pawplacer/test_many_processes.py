@@ -12,9 +12,9 @@ import httpx
 import pytest
 import redis
 
-from openpaws.domain import org_settings
 from tests.pawplacer.conftest import PP, Shelters, pet_body
 from tests.pawplacer.test_write import count_rows
+from tests.support import setup
 from tests.support.server import running_server
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -36,7 +36,7 @@ def two_servers(fresh: Shelters) -> Iterator[list[str]]:
 
 
 def test_rate_limits_count_once_across_processes(fresh: Shelters, two_servers: list[str]) -> None:
-    org_settings.set_rate_limit(fresh.db, fresh.a, "list", 6)
+    setup.set_limit(fresh.db, fresh.a, "list", 6)
     headers = {"x-api-key": fresh.read_a.api_key or ""}
     answers = [
         httpx.get(f"{two_servers[n % 2]}{PETS}", headers=headers).status_code for n in range(7)

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from openpaws.domain import org_settings
 from openpaws.storage.database import Database
 from tests.pawplacer.conftest import PP, Shelters, pet_body
+from tests.support import setup
 
 PETS = f"{PP}/api/pets"
 
@@ -178,11 +178,7 @@ def test_custom_field_types_and_options(fresh: Shelters, data: dict[str, Any]) -
 
 
 def test_required_custom_field(fresh: Shelters) -> None:
-    org_settings.add_field(
-        fresh.db,
-        fresh.a,
-        org_settings.FieldSpec("pet", "kennel", "Kennel", "number", required=True),
-    )
+    setup.add_field(fresh.db, fresh.a, "pet", "kennel", "Kennel", "number", required=True)
     missing = fresh.write_a.post(PETS, json=pet_body())
     assert missing.status_code == 400
     assert "custom_field_data.kennel - Required" in missing.json()["error"]
@@ -202,10 +198,10 @@ def test_status_labels_and_fallback(fresh: Shelters, sent: str, label: str) -> N
 
 
 def test_custom_status_id(fresh: Shelters) -> None:
-    hold = next(s for s in org_settings.statuses_of(fresh.db, fresh.a) if s.label == "On Hold")
+    hold = next(s for s in setup.statuses(fresh.db, fresh.a) if s.label == "On Hold")
     pet = create(fresh, custom_status_id=hold.uuid)
     assert pet["status"] == "On Hold"
-    other = org_settings.statuses_of(fresh.db, fresh.b)[0]
+    other = setup.statuses(fresh.db, fresh.b)[0]
     response = fresh.write_a.post(PETS, json=pet_body(custom_status_id=other.uuid))
     assert response.status_code == 400
 
@@ -271,24 +267,20 @@ def test_patch_can_clear_required_fields_no(fresh: Shelters) -> None:
 
 @pytest.mark.parametrize("target", ["missing", "other-org", "deleted"])
 def test_patch_unknown_pet(fresh: Shelters, target: str) -> None:
-    from openpaws.domain import animal_changes
-
     pet_id = str(uuid.uuid4())
     if target == "other-org":
         pet_id = fresh.write_b.post(PETS, json=pet_body()).json()["id"]
     if target == "deleted":
         pet_id = create(fresh)["id"]
-        animal_changes.delete_animal(fresh.db, fresh.org_id(fresh.a), pet_id)
+        setup.delete_pet(fresh.db, fresh.a, pet_id)
     response = fresh.write_a.patch(f"{PETS}/{pet_id}", json={"name": "X"})
     assert response.status_code == 404
     assert response.json() == {**response.json(), "code": "pet_not_found", "error": "Pet not found"}
 
 
 def test_deleted_pet_is_gone_everywhere(fresh: Shelters) -> None:
-    from openpaws.domain import animal_changes
-
     pet = create(fresh, custom_id="GONE-1")
-    animal_changes.delete_animal(fresh.db, fresh.org_id(fresh.a), "GONE-1")
+    setup.delete_pet(fresh.db, fresh.a, "GONE-1")
     assert fresh.read_a.get(f"{PETS}/{pet['id']}").status_code == 404
     assert pet["id"] not in {p["id"] for p in fresh.read_a.json(f"{PETS}?limit=100")["pets"]}
 
@@ -362,7 +354,7 @@ def test_a_listed_pet_shows_renamed_names(fresh: Shelters) -> None:
     """The list reuses each pet's encoded form only while nothing it shows has changed: a
     renamed veterinarian or status label shows at once, though the pet itself is untouched."""
     vet = next(o for o in _organizations(fresh.db) if o["code"] not in (fresh.a, fresh.b))
-    pending = next(s for s in org_settings.statuses_of(fresh.db, fresh.a) if s.label == "Pending")
+    pending = next(s for s in setup.statuses(fresh.db, fresh.a) if s.label == "Pending")
     pet = create(
         fresh, name="Memo", primary_veterinarian_id=vet["uuid"], custom_status_id=pending.uuid
     )

@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 
 from openpaws.storage.database import Database
-from tests.petfinder.helpers import Row, adoptable, animals_url, expected_ids, walk
+from tests.petfinder.helpers import (
+    Row,
+    adoptable,
+    animals_url,
+    assert_matches_nothing,
+    expected_ids,
+    walk,
+)
 from tests.support import reference
 from tests.support.api import ContractClient
 
@@ -130,7 +137,6 @@ def test_name_is_a_partial_case_insensitive_match(
     api: ContractClient, rows: list[Row], fragment: str
 ) -> None:
     expected = expected_ids(rows, lambda r: adoptable(r) and fragment.lower() in r["name"].lower())
-    assert expected
     check(api, rows, {"name": fragment}, lambda r: r["id"] in expected)
 
 
@@ -141,8 +147,8 @@ def test_fred_finds_alfredo_and_frederick(api: ContractClient) -> None:
 
 
 def test_name_wildcards_are_literal(api: ContractClient) -> None:
-    assert walk(api, animals_url(name="%"))[1] == 0
-    assert walk(api, animals_url(name="_a_"))[1] == 0
+    assert_matches_nothing(api, {"name": "%"})
+    assert_matches_nothing(api, {"name": "_a_"})
 
 
 def test_organizations_comma_list_any_case(
@@ -154,7 +160,7 @@ def test_organizations_comma_list_any_case(
 
 
 def test_unknown_organization_matches_nothing(api: ContractClient) -> None:
-    assert walk(api, animals_url(organization="ZZ999"))[1] == 0
+    assert_matches_nothing(api, {"organization": "ZZ999"})
 
 
 @pytest.mark.parametrize(
@@ -232,7 +238,7 @@ def test_trailing_slash(api: ContractClient) -> None:
 
 @pytest.mark.parametrize("fragment", ['a"b', "%%%", "'; DROP TABLE animals; --", "NEAR(", "fr*"])
 def test_name_search_takes_any_text_literally(api: ContractClient, fragment: str) -> None:
-    assert walk(api, animals_url(name=fragment))[1] == 0
+    assert_matches_nothing(api, {"name": fragment})
 
 
 @pytest.mark.parametrize("fragment", ["ie", "Fred", "ella"])

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX, grant
-from tests.support import examples, reference
+from tests.petfinder.helpers import PREFIX, grant
+from tests.support import examples, reference, setup
 from tests.support.api import ContractClient
 from tests.support.contract import Contract
 
@@ -115,8 +115,6 @@ def test_animal_has_every_field_of_the_real_api(api: ContractClient, rich_animal
 
 
 def test_token_example_keys(fresh_api: ContractClient, fresh_db: Database) -> None:
-    from openpaws.platform import oauth
-
-    creds = oauth.create_client(fresh_db, "examples")
+    creds = setup.create_client(fresh_db, "examples")
     token = fresh_api.post(f"{PREFIX}/oauth2/token", auth=False, data=grant(creds)).json()
     assert not examples.missing_or_mistyped(examples.load("petfinder", "token.json"), token)

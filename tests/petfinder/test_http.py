@@ -7,7 +7,7 @@ import yaml
 
 from openpaws.dialects.petfinder import routes
 from openpaws.domain import animals
-from tests.conftest import PREFIX
+from tests.petfinder.helpers import PREFIX
 from tests.support.api import ContractClient
 
 
@@ -61,3 +61,7 @@ def test_wrong_method_is_a_405_problem(api: ContractClient) -> None:
     response = api.client.delete(f"{PREFIX}/animals")
     assert response.status_code == 405
     assert response.json()["title"] == "Method Not Allowed"
+
+
+def test_unused_prefix_route(api: ContractClient) -> None:
+    assert api.get(f"{PREFIX}/types").status_code == 200

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
 
 import pytest
 
-from openpaws.platform import oauth
-from openpaws.storage import credentials
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX, grant
+from tests.petfinder.helpers import PREFIX, grant
+from tests.support import setup
 from tests.support.api import ContractClient
 
 TOKEN_URL = f"{PREFIX}/oauth2/token"
 
 
 @pytest.fixture
-def creds(fresh_db: Database) -> oauth.ClientCredentials:
-    return oauth.create_client(fresh_db, "oauth tests")
+def creds(fresh_db: Database) -> setup.ClientCredentials:
+    return setup.create_client(fresh_db, "oauth tests")
 
 
 def _assert_token(response_json: dict[str, object]) -> str:
@@ -31,7 +29,7 @@ def _assert_token(response_json: dict[str, object]) -> str:
 
 @pytest.mark.parametrize("path", [TOKEN_URL, TOKEN_URL + "/"])
 def test_form_body_gives_a_working_token(
-    fresh_api: ContractClient, creds: oauth.ClientCredentials, path: str
+    fresh_api: ContractClient, creds: setup.ClientCredentials, path: str
 ) -> None:
     response = fresh_api.post(
         path,
@@ -47,7 +45,7 @@ def test_form_body_gives_a_working_token(
     assert 3590 <= int(types.headers["X-Token-Expires-In"]) <= 3600
 
 
-def test_json_body(fresh_api: ContractClient, creds: oauth.ClientCredentials) -> None:
+def test_json_body(fresh_api: ContractClient, creds: setup.ClientCredentials) -> None:
     response = fresh_api.post(
         TOKEN_URL,
         auth=False,
@@ -57,7 +55,7 @@ def test_json_body(fresh_api: ContractClient, creds: oauth.ClientCredentials) ->
     _assert_token(response.json())
 
 
-def test_basic_auth_credentials(fresh_api: ContractClient, creds: oauth.ClientCredentials) -> None:
+def test_basic_auth_credentials(fresh_api: ContractClient, creds: setup.ClientCredentials) -> None:
     basic = base64.b64encode(f"{creds.client_id}:{creds.client_secret}".encode()).decode()
     response = fresh_api.post(
         TOKEN_URL,
@@ -90,7 +88,7 @@ def test_bad_credentials_are_invalid_client(
 
 
 def test_wrong_secret_is_invalid_client(
-    fresh_api: ContractClient, creds: oauth.ClientCredentials
+    fresh_api: ContractClient, creds: setup.ClientCredentials
 ) -> None:
     response = fresh_api.post(
         TOKEN_URL,
@@ -102,7 +100,7 @@ def test_wrong_secret_is_invalid_client(
 
 
 def test_missing_grant_type_is_a_missing_parameter(
-    fresh_api: ContractClient, creds: oauth.ClientCredentials
+    fresh_api: ContractClient, creds: setup.ClientCredentials
 ) -> None:
     response = fresh_api.post(
         TOKEN_URL, auth=False, data={"client_id": creds.client_id, "client_secret": "x"}
@@ -156,17 +154,14 @@ def test_every_route_needs_a_valid_token(
 
 def test_expired_token_is_refused(fresh_api: ContractClient, fresh_db: Database) -> None:
     assert fresh_api.get(f"{PREFIX}/types").status_code == 200
-    with fresh_db.transaction() as conn:
-        credentials.expire_token_now(
-            conn, oauth.hash_secret(fresh_api.token or ""), datetime.now(UTC)
-        )
+    setup.expire_token(fresh_db, fresh_api.token or "")
     response = fresh_api.get(f"{PREFIX}/types")
     assert response.status_code == 401
     assert response.json()["detail"] == "Access token invalid or expired"
 
 
 def test_secrets_and_tokens_are_stored_only_as_hashes(
-    fresh_api: ContractClient, fresh_db: Database, creds: oauth.ClientCredentials
+    fresh_api: ContractClient, fresh_db: Database, creds: setup.ClientCredentials
 ) -> None:
     token = _assert_token(fresh_api.post(TOKEN_URL, auth=False, data=grant(creds)).json())
     with fresh_db.engine.connect() as conn:
@@ -178,8 +173,8 @@ def test_secrets_and_tokens_are_stored_only_as_hashes(
         )
     assert creds.client_secret not in dump
     assert token not in dump
-    assert oauth.hash_secret(creds.client_secret) in dump
-    assert oauth.hash_secret(token) in dump
+    assert setup.hash_secret(creds.client_secret) in dump
+    assert setup.hash_secret(token) in dump
 
 
 def test_oversized_token_request_is_a_400_problem(fresh_api: ContractClient) -> None:

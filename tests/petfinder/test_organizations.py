@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX
+from tests.petfinder.helpers import PREFIX
 from tests.petfinder.test_location import haversine
 from tests.support import reference
 from tests.support.api import ContractClient

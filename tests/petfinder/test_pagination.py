@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from openpaws.storage.database import Database
-from tests.petfinder.helpers import Row, adoptable, animals_url, walk
+from tests.petfinder.helpers import Row, adoptable, animals_url, expected_ids, walk
 from tests.support import reference
 from tests.support.api import ContractClient
 
@@ -76,7 +76,7 @@ def test_recent_sorts(api: ContractClient, rows: list[Row], sort: str, key: Any)
 
 def test_random_sort_lists_matching_animals(api: ContractClient, rows: list[Row]) -> None:
     page = api.json(animals_url(type="horse", sort="random", limit=100))
-    expected = {r["id"] for r in rows if adoptable(r) and r["type"] == "horse"}
+    expected = expected_ids(rows, lambda r: adoptable(r) and r["type"] == "horse")
     assert {a["id"] for a in page["animals"]} == expected
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PREFIX
+from tests.petfinder.helpers import PREFIX
 from tests.support.api import ContractClient
 
 TYPE_NAMES = [

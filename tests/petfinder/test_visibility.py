@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 
-from openpaws.storage import writes
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX
-from tests.petfinder.helpers import animals_url, walk
+from tests.petfinder.helpers import PREFIX, animals_url, walk
+from tests.support import setup
 from tests.support.api import ContractClient
 from tests.support.factories import add_animals, add_organizations, animal_row
 
@@ -20,40 +19,39 @@ from tests.support.factories import add_animals, add_organizations, animal_row
 def world(fresh_db: Database) -> dict[str, Any]:
     orgs = add_organizations(fresh_db, 2)
     org = orgs[0]["id"]
-    with fresh_db.transaction() as conn:
-        writes.insert_persons(
-            conn,
-            [
-                {
-                    "id": 1,
-                    "uuid": str(uuid.uuid4()),
-                    "organization_id": None,
-                    "role": "owner",
-                    "name": "Pat Owner",
-                    "additional_emails": [],
-                    "additional_phones": [],
-                    "status": "active",
-                    "tags": [],
-                    "custom_field_data": {},
-                    "created_at": datetime.now(UTC),
-                    "updated_at": datetime.now(UTC),
-                }
-            ],
-        )
-        writes.insert_custom_statuses(
-            conn,
-            [
-                {
-                    "id": 1,
-                    "uuid": str(uuid.uuid4()),
-                    "organization_id": org,
-                    "label": "Medical hold",
-                    "status_class": "available",
-                    "is_public": False,
-                    "is_default": False,
-                }
-            ],
-        )
+    setup.insert_persons(
+        fresh_db,
+        [
+            {
+                "id": 1,
+                "uuid": str(uuid.uuid4()),
+                "organization_id": None,
+                "role": "owner",
+                "name": "Pat Owner",
+                "additional_emails": [],
+                "additional_phones": [],
+                "status": "active",
+                "tags": [],
+                "custom_field_data": {},
+                "created_at": datetime.now(UTC),
+                "updated_at": datetime.now(UTC),
+            }
+        ],
+    )
+    setup.insert_custom_statuses(
+        fresh_db,
+        [
+            {
+                "id": 1,
+                "uuid": str(uuid.uuid4()),
+                "organization_id": org,
+                "label": "Medical hold",
+                "status_class": "available",
+                "is_public": False,
+                "is_default": False,
+            }
+        ],
+    )
     rows = {
         "adoptable": animal_row(1, org),
         "hidden": animal_row(2, org, show_public=False),

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+# Copies of the seed documents' examples, kept with the tests (see its README.md).
+EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "seed_examples"
 
 
 def load(dialect: str, name: str) -> Any:

@@ -7,14 +7,13 @@ from typing import Any
 
 from openpaws import demo
 from openpaws.domain import listing
-from openpaws.storage import writes
 from openpaws.storage.database import Database
+from tests.support import setup
 
 
 def add_organizations(db: Database, count: int = 2, seed: int = 7) -> list[dict[str, Any]]:
     rows = demo.organization_rows(random.Random(seed), count, demo.EPOCH)
-    with db.transaction() as conn:
-        writes.insert_organizations(conn, rows)
+    setup.insert_organizations(db, rows)
     return rows
 
 
@@ -39,5 +38,4 @@ def animal_row(animal_id: int, organization_id: int | None, **overrides: Any) ->
 
 
 def add_animals(db: Database, rows: list[dict[str, Any]]) -> None:
-    with db.transaction() as conn:
-        writes.insert_animals(conn, rows)
+    setup.insert_animals(db, rows)

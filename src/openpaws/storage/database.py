@@ -96,6 +96,8 @@ class Database:
         self._thread = threading.local()
         self._readers: list[Any] = []
         self._readers_lock = threading.Lock()
+        # Called with each statement a reader runs; empty unless someone watches (tests).
+        self._statement_watchers: list[Callable[[str], None]] = []
 
     def answers(self) -> bool:
         """Whether the database answers a trivial query now."""
@@ -153,7 +155,23 @@ class Database:
 
     def reader_on(self, conn: Connection) -> Reader:
         """A reader inside ``conn``'s transaction, so it sees that transaction's writes."""
-        return Reader(conn.connection.dbapi_connection, self.is_sqlite, self.derived, self.animals)
+        reader = Reader(
+            conn.connection.dbapi_connection, self.is_sqlite, self.derived, self.animals
+        )
+        reader.watchers = self._statement_watchers
+        return reader
+
+    @contextmanager
+    def watch_statements(self) -> Iterator[list[str]]:
+        """The SQL of every statement this database's readers run while the block lasts, in
+        order (for tests: what a request costs). Readers of any thread report."""
+        seen: list[str] = []
+        watcher = seen.append
+        self._statement_watchers.append(watcher)
+        try:
+            yield seen
+        finally:
+            self._statement_watchers.remove(watcher)
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
@@ -166,6 +184,7 @@ class Database:
         if reader is None:
             reader = Reader(self._connect_reader(), self.is_sqlite, self.derived, self.animals)
             reader.reconnect = self._connect_reader
+            reader.watchers = self._statement_watchers
             self._thread.reader = reader
         return reader
 
@@ -191,8 +210,13 @@ class Reader:
         self.animals = animals
         # For a thread's own reader: a new connection when the server dropped this one.
         self.reconnect: Callable[[], Any] | None = None
+        # The database's statement watchers (Database.watch_statements), shared, not copied.
+        self.watchers: list[Callable[[str], None]] = []
 
     def _cursor(self, sql: str, params: Mapping[str, Any]) -> Any:
+        if self.watchers:
+            for watcher in self.watchers:
+                watcher(sql)
         statement = sql if self.is_sqlite else to_pyformat(sql)
         cursor = self._raw.cursor()
         try:

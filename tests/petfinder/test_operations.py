@@ -7,7 +7,8 @@ import logging
 import pytest
 
 from openpaws.storage.database import Database
-from tests.conftest import PREFIX, make_client
+from tests.conftest import make_client
+from tests.petfinder.helpers import PREFIX
 from tests.support.api import ContractClient
 from tests.support.contract import Contract
 
