@@ -8,8 +8,9 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+from openpaws import schema
 from openpaws.domain import geo
-from openpaws.domain.search import AnimalFilters
+from openpaws.domain.search import AnimalFilters, AnimalSort
 from openpaws.storage import animal_queries, migrate, writes
 from openpaws.storage.database import Database, Reader
 from openpaws.storage.tables import metadata
@@ -17,7 +18,7 @@ from tests.support import setup
 
 
 def test_migrations_match_the_tables(fresh_db: Database) -> None:
-    assert migrate.is_current(fresh_db)
+    assert schema.is_current(fresh_db)
     with fresh_db.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": migrate.include_object})
         diff = compare_metadata(context, metadata)
@@ -25,10 +26,10 @@ def test_migrations_match_the_tables(fresh_db: Database) -> None:
 
 
 def test_downgrade_and_upgrade_again(fresh_db: Database) -> None:
-    migrate.downgrade(fresh_db, "base")
-    assert not migrate.is_current(fresh_db)
-    migrate.upgrade(fresh_db)
-    assert migrate.is_current(fresh_db)
+    schema.downgrade(fresh_db, "base")
+    assert not schema.is_current(fresh_db)
+    schema.upgrade(fresh_db)
+    assert schema.is_current(fresh_db)
 
 
 def test_sqlite_runs_in_wal_with_full_sync(fresh_db: Database) -> None:
@@ -73,7 +74,7 @@ FILTERS = {
 def test_pages_and_counts_use_indexes(seeded_db: Database, name: str) -> None:
     with seeded_db.read() as reader:
         where = animal_queries.where(reader, FILTERS[name])
-        page_sql = animal_queries.page_sql(where, "recent")
+        page_sql = animal_queries.page_sql(where, AnimalSort.PUBLISHED_DESC)
         params = {**where.params, "limit": 20, "offset": 40}
         page_plan = assert_indexed(reader, page_sql, params)
         if reader.is_sqlite and name in ("status", "type"):
@@ -139,8 +140,8 @@ def test_a_bulk_load_indexes_the_text_once_and_fails_whole(fresh_db: Database) -
         pytest.skip("the substring index rebuilt after a bulk load is SQLite's FTS5")
     trigger = _trigger(fresh_db)
     assert trigger is not None
-    with pytest.raises(RuntimeError, match="midway"), writes.bulk_load(fresh_db) as conn:
-        conn.exec_driver_sql("DELETE FROM change_counters")
+    with pytest.raises(RuntimeError, match="midway"), writes.bulk_load(fresh_db) as tx:
+        tx.conn.exec_driver_sql("DELETE FROM change_counters")
         raise RuntimeError("midway")
     assert _trigger(fresh_db) == trigger  # the failed load took nothing with it
     with fresh_db.engine.connect() as conn:

@@ -1,53 +1,91 @@
-"""The ``openpaws`` command: serve, migrate, demo data and credentials."""
+"""The ``openpaws`` command: serve, migrate, demo data, credentials and settings.
+
+Credentials and quotas are the platform's and serve every dialect: ``--dialect`` picks one
+(by default the first registered dialect, by name, that has such credentials or quotas).
+Each dialect may add commands of its own.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from openpaws import demo
+from openpaws import demo, schema
 from openpaws.config import Settings
-from openpaws.domain import animal_changes, org_settings
-from openpaws.domain.errors import OpenPawsError
+from openpaws.dialects import registry
+from openpaws.domain.custom_fields import FieldSpec
+from openpaws.domain.errors import InvalidInput, OpenPawsError
+from openpaws.domain.statuses import StatusSpec
 from openpaws.domain.vocab import StatusClass
-from openpaws.platform import api_keys, oauth
-from openpaws.platform.rate_limits import EndpointClass
-from openpaws.storage import migrate as migrations
-from openpaws.storage.database import Database
+from openpaws.platform import api_keys, oauth, quotas
+from openpaws.platform.api_keys import Account
+from openpaws.platform.principals import AccountKind
+from openpaws.services import animal_changes, org_settings, organizations, people
+from openpaws.storage.database import Database, Transaction
 
 app = typer.Typer(help="OpenPaws: one pet-data store, four public APIs.", no_args_is_help=True)
-clients = typer.Typer(help="OAuth clients of the Petfinder API.", no_args_is_help=True)
+clients = typer.Typer(help="OAuth clients (Petfinder).", no_args_is_help=True)
 app.add_typer(clients, name="clients")
-keys = typer.Typer(help="Organization API keys (PawPlacer).", no_args_is_help=True)
+keys = typer.Typer(help="API keys of organizations and persons (PawPlacer).", no_args_is_help=True)
 app.add_typer(keys, name="keys")
 statuses = typer.Typer(help="An organization's status labels.", no_args_is_help=True)
 app.add_typer(statuses, name="statuses")
 fields = typer.Typer(help="An organization's custom fields.", no_args_is_help=True)
 app.add_typer(fields, name="fields")
-limits = typer.Typer(help="An organization's hourly request limits.", no_args_is_help=True)
+limits = typer.Typer(help="Other request limits for one organization or key.", no_args_is_help=True)
 app.add_typer(limits, name="limits")
 pets = typer.Typer(help="An organization's animals.", no_args_is_help=True)
 app.add_typer(pets, name="pets")
 console = Console()
 
-DEMO_CLIENT_NAME = "demo"
-DEMO_KEY_NAME = "demo (this start)"
 DEFAULT_DEMO_ANIMALS = 1_000
+T = TypeVar("T")
 
 
 def _database() -> Database:
     return Database(Settings().resolved_database_url)
 
 
+def _fail(error: OpenPawsError) -> None:
+    detail = "; ".join(f"{f.name}: {f.message}" for f in error.fields) or error.message
+    console.print(f"[red]{detail}")
+    raise typer.Exit(1)
+
+
+@contextmanager
+def _errors_shown() -> Iterator[None]:
+    """A command's domain errors as a red line and exit status 1."""
+    try:
+        yield
+    except OpenPawsError as error:
+        _fail(error)
+
+
+def _in_transaction(work: Callable[[Database, Transaction], T]) -> T:
+    """``work(db, tx)`` in one transaction of the configured database; errors shown."""
+    with _database() as db, _errors_shown(), db.transaction() as tx:
+        return work(db, tx)
+
+
+def _first(found: list[registry.Dialect], what: str) -> str:
+    if not found:
+        raise typer.BadParameter(f"no dialect has {what}")
+    return found[0].name
+
+
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     with _database() as db:
-        migrations.upgrade(db)
+        schema.upgrade(db)
     console.print(f"Database at the newest schema: {db.engine.url.render_as_string()}")
 
 
@@ -85,76 +123,148 @@ def demo_command(
     """Load deterministic demo data into an empty database (migrating it first)."""
     try:
         with _database() as db:
-            migrations.upgrade(db)
+            schema.upgrade(db)
             _load_demo(db, animals, organizations, anchor_animals)
     except demo.DatabaseNotEmpty:
         console.print("[red]The database already holds data; demo data goes into an empty one.")
         raise typer.Exit(1) from None
 
 
+def _client_dialect(dialect: str | None) -> str:
+    return dialect or _first(registry.with_clients(), "OAuth clients")
+
+
 @clients.command("create")
 def clients_create(
     name: str = typer.Option(..., help="A name to recognise the client by."),
+    dialect: str = typer.Option(None, help="The API the client is for (default: petfinder)."),
 ) -> None:
     """Create a client; its secret is shown once here and stored only as a hash."""
-    with _database() as db:
-        creds = oauth.create_client(db, name)
+    chosen = _client_dialect(dialect)
+    with _errors_shown():
+        registry.dialect(chosen)
+    creds = _in_transaction(lambda db, tx: oauth.create_client(tx, chosen, name))
     console.print(f"client_id:     {creds.client_id}")
     console.print(f"client_secret: {creds.client_secret}")
-
-
-def _fail(error: OpenPawsError) -> None:
-    detail = "; ".join(f"{f.name}: {f.message}" for f in error.fields) or error.message
-    console.print(f"[red]{detail}")
-    raise typer.Exit(1)
 
 
 ORG = typer.Option(..., "--org", help="Organization code (e.g. NJ333) or UUID.")
 
 
+def _account(tx: Transaction, org: str | None, person: str | None) -> Account:
+    reader = tx.reader
+    if (org is None) == (person is None):
+        raise InvalidInput.field("body", "account", "Give --org or --person")
+    if org is not None:
+        return Account(AccountKind.ORGANIZATION, organizations.organization_id(reader, org))
+    assert person is not None
+    return Account(AccountKind.PERSON, people.person_id(reader, person))
+
+
+def _key_dialect(dialect: str | None) -> registry.Dialect:
+    found = registry.dialect(dialect or _first(registry.with_keys(), "API keys"))
+    if found.keys is None:
+        raise InvalidInput.field("body", "dialect", f"{found.name} has no API keys")
+    return found
+
+
 @keys.command("create")
 def keys_create(
-    org: str = ORG,
-    scope: str = typer.Option(..., help="read, or write (write + read)."),
+    org: str = typer.Option(None, "--org", help="Organization code (e.g. NJ333) or UUID."),
+    person: str = typer.Option(None, "--person", help="A person's username or UUID."),
+    scope: str = typer.Option(None, help="PawPlacer: read, or write (write + read)."),
+    permissions: str = typer.Option(
+        None, help="Comma-separated permissions, where a dialect has them."
+    ),
+    plan: str = typer.Option(None, help="The key's plan, where a dialect has plans."),
+    per_minute: int = typer.Option(None, help="The key's own requests a minute."),
+    burst: int = typer.Option(None, help="The key's own requests in any one second."),
+    expires_in_days: int = typer.Option(None, help="The key stops working after this many days."),
     name: str = typer.Option(None, help="A name to recognise the key by."),
+    dialect: str = typer.Option(None, help="The API the key is for (default: pawplacer)."),
 ) -> None:
     """Create a key; it is shown once here and stored only as a hash."""
-    with _database() as db:
-        try:
-            record, plain = api_keys.create_key(db, org, scope, name)
-        except OpenPawsError as error:
-            _fail(error)
+    words = [p.strip() for p in (permissions or "").split(",") if p.strip()]
+
+    def create(db: Database, tx: Transaction) -> tuple[api_keys.store.KeyRecord, str, str]:
+        chosen = _key_dialect(dialect)
+        policy = chosen.keys
+        assert policy is not None
+        account = _account(tx, org, person)
+        if plan is not None and plan not in policy.plans:
+            raise InvalidInput.field("body", "plan", f"{chosen.name} keys have no plan {plan}")
+        expires = None
+        if expires_in_days is not None:
+            if expires_in_days < 1:
+                raise InvalidInput.field("body", "expires_in_days", "At least one day")
+            expires = datetime.now(UTC) + timedelta(days=expires_in_days)
+        record, plain = api_keys.create_key(
+            tx,
+            dialect=chosen.name,
+            prefix=policy.prefix,
+            account=account,
+            scopes=policy.scopes(account, scope, words),
+            plan=plan or (policy.plans[0] if policy.plans else None),
+            expires_at=expires,
+            name=name,
+        )
+        if per_minute is not None or burst is not None:
+            _key_limits(tx, chosen, record.id, per_minute, burst)
+        return record, plain, policy.describe(frozenset(api_keys.scopes_of(record)))
+
+    record, plain, described = _in_transaction(create)
     console.print(f"id:    {record.uuid}")
-    console.print(f"scope: {record.scope}")
+    console.print(f"scope: {described}")
     console.print(f"key:   {plain}")
+
+
+def _key_limits(
+    tx: Transaction,
+    chosen: registry.Dialect,
+    key_id: int,
+    per_minute: int | None,
+    burst: int | None,
+) -> None:
+    """The key's own numbers for every quota of the dialect that counts keys."""
+    if per_minute is None:
+        raise InvalidInput.field("body", "per_minute", "--burst needs --per-minute")
+    limit = quotas.Limit(per_minute, quotas.Window.MINUTE, burst)
+    for quota in chosen.quotas:
+        if quota.counts is quotas.Counted.KEY:
+            quotas.set_override(
+                tx, dialect=chosen.name, quota=quota, limit=limit, api_key_id=key_id
+            )
 
 
 @keys.command("list")
 def keys_list(
     org: str = typer.Option(None, "--org", help="Only this organization's keys."),
+    dialect: str = typer.Option(None, help="Only this API's keys."),
 ) -> None:
     """Keys with their prefix and last characters only."""
-    with _database() as db:
-        try:
-            found = api_keys.list_keys(db, org)
-        except OpenPawsError as error:
-            _fail(error)
+    with _database() as db, _errors_shown():
+        reader = db.reader()
+        org_id = None if org is None else organizations.organization_id(reader, org)
+        found = api_keys.list_keys(reader, dialect=dialect, organization_id=org_id)
     for k in found:
-        state = "revoked" if k.revoked_at else "active"
+        policy = registry.dialect(k.dialect).keys if k.dialect else None
+        kind = policy.describe(frozenset(api_keys.scopes_of(k))) if policy else ",".join(k.scopes)
+        expired = k.expires_at is not None and k.expires_at <= datetime.now(UTC)
+        state = "revoked" if k.revoked_at else "expired" if expired else "active"
+        owner = k.organization_code or k.person_username or ""
         console.print(
-            f"{k.uuid}  {k.organization_code:<8} {k.scope:<5} {k.prefix}...{k.last_four}  "
-            f"{state}  {k.name or ''}"
+            f"{k.uuid}  {owner:<8} {kind:<5} {k.prefix}...{k.last_four}  {state}  {k.name or ''}"
         )
 
 
 @keys.command("revoke")
 def keys_revoke(key_id: str = typer.Argument(..., help="The key's id from `keys list`.")) -> None:
-    with _database() as db:
-        try:
-            api_keys.revoke_key(db, key_id)
-        except OpenPawsError as error:
-            _fail(error)
+    _in_transaction(lambda db, tx: api_keys.revoke_key(tx, key_id))
     console.print(f"Revoked {key_id}")
+
+
+def _organization(tx: Transaction, org: str) -> int:
+    return organizations.organization_id(tx.reader, org)
 
 
 @statuses.command("add")
@@ -165,23 +275,16 @@ def statuses_add(
     public: bool = typer.Option(True, "--public/--private", help="Listed publicly or not."),
     default: bool = typer.Option(False, help="The default available status."),
 ) -> None:
-    with _database() as db:
-        try:
-            org_settings.add_status(
-                db, org, org_settings.StatusSpec(label, status_class, public, default)
-            )
-        except OpenPawsError as error:
-            _fail(error)
+    spec = StatusSpec(label, status_class, public, default)
+    _in_transaction(lambda db, tx: org_settings.add_status(tx, _organization(tx, org), spec))
     console.print(f"Added status {label}")
 
 
 @statuses.command("list")
 def statuses_list(org: str = ORG) -> None:
-    with _database() as db:
-        try:
-            found = org_settings.statuses_of(db, org)
-        except OpenPawsError as error:
-            _fail(error)
+    with _database() as db, _errors_shown():
+        reader = db.reader()
+        found = org_settings.status_list(reader, organizations.organization_id(reader, org))
     for s in found:
         flags = ("public" if s.is_public else "private") + (", default" if s.is_default else "")
         console.print(f"{s.uuid}  {s.label:<20} {s.status_class:<10} {flags}")
@@ -201,31 +304,18 @@ def fields_add(
     section: str = typer.Option(None, help="Form section."),
     help_text: str = typer.Option(None, help="Guidance shown with the field."),
 ) -> None:
-    spec = org_settings.FieldSpec(
-        entity,
-        key,
-        label,
-        field_type,
-        required,
-        help_text,
-        tuple(option) if option else None,
-        section,
-    )
-    with _database() as db:
-        try:
-            org_settings.add_field(db, org, spec)
-        except OpenPawsError as error:
-            _fail(error)
+    options = tuple(option) if option else None
+    spec = FieldSpec(entity, key, label, field_type, required, help_text, options, section)
+    _in_transaction(lambda db, tx: org_settings.add_field(tx, _organization(tx, org), spec))
     console.print(f"Added field {key}")
 
 
 @fields.command("list")
 def fields_list(org: str = ORG, entity: str = typer.Option("pet", help="Whose fields.")) -> None:
-    with _database() as db:
-        try:
-            found = org_settings.fields_of(db, org, entity)
-        except OpenPawsError as error:
-            _fail(error)
+    with _database() as db, _errors_shown():
+        reader = db.reader()
+        org_id = organizations.organization_id(reader, org)
+        found = org_settings.field_definitions(reader, org_id, entity)
     for f in found:
         options = f" options={','.join(f.options)}" if f.options else ""
         console.print(f"{f.field_key:<20} {f.field_type:<12} required={f.required}{options}")
@@ -233,16 +323,50 @@ def fields_list(org: str = ORG, entity: str = typer.Option("pet", help="Whose fi
 
 @limits.command("set")
 def limits_set(
-    org: str = ORG,
-    endpoint: EndpointClass = typer.Option(..., help="list, detail, custom_fields or write."),
-    per_hour: int = typer.Option(..., help="Requests an hour."),
+    org: str = typer.Option(None, "--org", help="Organization code (e.g. NJ333) or UUID."),
+    key: str = typer.Option(None, "--key", help="An API key's id (from `keys list`)."),
+    endpoint: str = typer.Option(
+        ..., help="The quota, e.g. PawPlacer's list, detail, custom_fields or write."
+    ),
+    per_hour: int = typer.Option(None, help="Requests an hour."),
+    per_minute: int = typer.Option(None, help="Requests a minute."),
+    per_second: int = typer.Option(None, help="Requests a second."),
+    burst: int = typer.Option(None, help="At most this many in any one second, on top."),
+    dialect: str = typer.Option(None, help="The API of the quota (default: pawplacer)."),
 ) -> None:
-    with _database() as db:
-        try:
-            org_settings.set_rate_limit(db, org, endpoint.value, per_hour)
-        except OpenPawsError as error:
-            _fail(error)
-    console.print(f"{endpoint.value}: {per_hour} requests an hour")
+    """Other numbers for one quota of one organization or one key."""
+    given = [
+        (n, w)
+        for n, w in (
+            (per_hour, quotas.Window.HOUR),
+            (per_minute, quotas.Window.MINUTE),
+            (per_second, quotas.Window.SECOND),
+        )
+        if n is not None
+    ]
+    if len(given) != 1:
+        console.print("[red]Give one of --per-hour, --per-minute or --per-second.")
+        raise typer.Exit(1)
+    ((number, window),) = given
+
+    def set_limit(db: Database, tx: Transaction) -> str:
+        chosen = registry.dialect(dialect or _first(registry.with_quotas(), "quotas"))
+        quota = chosen.quota(endpoint)
+        limit = quotas.Limit(number, window, burst)
+        if key is not None:
+            key_id = api_keys.key_id(tx.reader, key)
+            quotas.set_override(
+                tx, dialect=chosen.name, quota=quota, limit=limit, api_key_id=key_id
+            )
+        else:
+            org_id = None if org is None else _organization(tx, org)
+            quotas.set_override(
+                tx, dialect=chosen.name, quota=quota, limit=limit, organization_id=org_id
+            )
+        return quota.name
+
+    name = _in_transaction(set_limit)
+    console.print(f"{name}: {number} requests a {window.value}")
 
 
 @pets.command("delete")
@@ -250,11 +374,7 @@ def pets_delete(
     org: str = ORG, pet: str = typer.Argument(..., help="The pet's UUID or custom_id.")
 ) -> None:
     """Soft-delete a pet: it disappears from every API for good."""
-    with _database() as db:
-        try:
-            animal_changes.delete_animal(db, org_settings.organization_id(db, org), pet)
-        except OpenPawsError as error:
-            _fail(error)
+    _in_transaction(lambda db, tx: animal_changes.delete_animal(tx, _organization(tx, org), pet))
     console.print(f"Deleted {pet}")
 
 
@@ -264,7 +384,7 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, help="Server processes."),
     demo_data: bool = typer.Option(
-        False, "--demo", help="Migrate, load demo data if empty, and print a demo client."
+        False, "--demo", help="Migrate, load demo data if empty, and print demo credentials."
     ),
 ) -> None:
     """Serve every API with granian."""
@@ -272,28 +392,21 @@ def serve(
 
     settings = Settings()
     with _database() as db:
-        if not demo_data and not migrations.is_current(db):
+        if not demo_data and not schema.is_current(db):
             console.print("[red]The database schema is not current: run `openpaws migrate`.")
             raise typer.Exit(1)
     if demo_data:
         with _database() as db:
-            migrations.upgrade(db)
+            schema.upgrade(db)
             if demo.is_empty(db):
                 _load_demo(db, DEFAULT_DEMO_ANIMALS)
-            creds = oauth.rotate_or_create_client(db, DEMO_CLIENT_NAME)
-            demo_org = demo.first_listing_organization(db)
-            for old in api_keys.list_keys(db, demo_org):  # one demo key at a time
-                if old.name == DEMO_KEY_NAME and old.revoked_at is None:
-                    api_keys.revoke_key(db, old.uuid)
-            _, demo_key = api_keys.create_key(db, demo_org, "write", DEMO_KEY_NAME)
-        base = f"http://{host}:{port}"
-        console.print(f"\nPetfinder API v2: {base}{settings.petfinder_prefix}")
-        console.print(f"  contract:       {base}{settings.petfinder_prefix}/openapi.yaml")
-        console.print(f"Demo client_id:     {creds.client_id}")
-        console.print(f"Demo client_secret: {creds.client_secret}")
-        console.print(f"PawPlacer API:      {base}{settings.pawplacer_prefix}/api/pets")
-        console.print(f"  contract:         {base}{settings.pawplacer_prefix}/openapi.yaml")
-        console.print(f"Demo x-api-key ({demo_org}, write): {demo_key}\n")
+            console.print()
+            for dialect in registry.dialects():
+                if dialect.demo is not None:
+                    base = f"http://{host}:{port}{settings.prefix(dialect.name, dialect.prefix)}"
+                    for line in dialect.demo(registry.DemoContext(db, base)):
+                        console.print(line)
+            console.print()
     if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Each worker writes its metrics here; /metrics in any worker sums them all.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="openpaws-metrics-")
@@ -327,6 +440,11 @@ def bench(
         page=page,
         say=console.print,
     )
+
+
+for _dialect in registry.dialects():
+    if _dialect.cli is not None:
+        _dialect.cli(app)
 
 
 def main() -> None:

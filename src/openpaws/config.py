@@ -18,8 +18,6 @@ class Settings:
     """Everything the server needs to know about its surroundings."""
 
     database_url: str = field(default_factory=lambda: _env("DATABASE_URL", ""))
-    petfinder_prefix: str = field(default_factory=lambda: _env("PETFINDER_PREFIX", "/petfinder/v2"))
-    pawplacer_prefix: str = field(default_factory=lambda: _env("PAWPLACER_PREFIX", "/pawplacer"))
     # Rate-limit counters live in this process unless a Redis URL is given (shared by all).
     redis_url: str = field(default_factory=lambda: _env("REDIS_URL", ""))
     rate_limit_namespace: str = field(
@@ -27,9 +25,6 @@ class Settings:
     )
     public_site_url: str = field(
         default_factory=lambda: _env("PUBLIC_SITE_URL", "https://openpaws.example.org")
-    )
-    token_lifetime_seconds: int = field(
-        default_factory=lambda: int(_env("TOKEN_LIFETIME_SECONDS", "3600"))
     )
     # Threads that run blocking database work per process; more only adds lock contention.
     db_threads: int = field(default_factory=lambda: int(_env("DB_THREADS", "4")))
@@ -41,6 +36,20 @@ class Settings:
             o.strip() for o in _env("CORS_ALLOW_ORIGINS", "*").split(",") if o.strip()
         )
     )
+
+    # Each dialect's own settings, OPENPAWS_<DIALECT>_<NAME> (e.g. OPENPAWS_PETFINDER_PREFIX).
+    dialect_values: dict[str, str] = field(default_factory=dict)
+
+    def for_dialect(self, dialect: str, name: str, default: str) -> str:
+        key = f"{dialect}_{name}".upper()
+        return self.dialect_values.get(key) or _env(key, default)
+
+    def prefix(self, dialect: str, default: str) -> str:
+        """Where a dialect is mounted: its default prefix unless OPENPAWS_<NAME>_PREFIX says."""
+        return "/" + self.for_dialect(dialect, "PREFIX", default).strip("/")
+
+    def dialect_int(self, dialect: str, name: str, default: int) -> int:
+        return int(self.for_dialect(dialect, name, str(default)))
 
     @property
     def resolved_database_url(self) -> str:

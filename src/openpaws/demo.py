@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from openpaws.domain import geo, listing, taxonomy
-from openpaws.domain.org_settings import DEFAULT_STATUSES
+from openpaws.domain.statuses import DEFAULT_STATUSES
 from openpaws.domain.vocab import (
     WEEKDAYS,
     Age,
@@ -26,7 +26,7 @@ from openpaws.domain.vocab import (
     StatusClass,
 )
 from openpaws.storage import organization_queries, writes
-from openpaws.storage.database import Database
+from openpaws.storage.database import Database, Reader
 
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 ANIMALS_PER_ORGANIZATION = 200
@@ -583,28 +583,32 @@ def load(
     """
     rng = random.Random(seed)
     org_count = organizations or max(8, animals // ANIMALS_PER_ORGANIZATION)
-    with db.transaction() as conn:
-        if writes.row_count(conn, "organizations") or writes.row_count(conn, "animals"):
+    with db.transaction() as tx:
+        if not _empty(tx.reader):
             raise DatabaseNotEmpty("the database already holds data")
         orgs = organization_rows(rng, org_count, EPOCH)
-        writes.insert_organizations(conn, orgs)
+        writes.insert_organizations(tx, orgs)
         listing_orgs = [o["id"] for o in orgs if o["kind"] in ("shelter", "rescue")]
         statuses, status_index = status_rows(listing_orgs)
-        writes.insert_custom_statuses(conn, statuses)
-        writes.insert_custom_fields(conn, field_rows(listing_orgs))
+        writes.insert_custom_statuses(tx, statuses)
+        writes.insert_custom_fields(tx, field_rows(listing_orgs))
     factory = AnimalFactory(rng, listing_orgs, EPOCH, status_index, min(anchor_animals, animals))
-    with writes.bulk_load(db) as conn:
+    with writes.bulk_load(db) as tx:
         for batch in _batches(factory, 1, animals):
-            writes.insert_animals(conn, batch)
+            writes.insert_animals(tx, batch)
             if progress:
                 progress(len(batch))
     db.analyze()
     return len(orgs), animals
 
 
+def _empty(reader: Reader) -> bool:
+    return writes.row_count(reader, "organizations") == writes.row_count(reader, "animals") == 0
+
+
 def is_empty(db: Database) -> bool:
-    with db.engine.connect() as conn:
-        return writes.row_count(conn, "organizations") == 0
+    with db.read() as reader:
+        return _empty(reader)
 
 
 def first_listing_organization(db: Database) -> str:

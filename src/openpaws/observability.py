@@ -15,6 +15,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import Counter, Gauge, Histogram
 
 REQUEST_ID_HEADER = b"x-request-id"
+# The route label of requests no route took (unknown paths): one label, not one per path.
+UNROUTED = "(unrouted)"
 _STANDARD = set(vars(logging.makeLogRecord({})))
 access_log = logging.getLogger("openpaws.access")
 
@@ -80,13 +82,15 @@ class _Metrics:
             multiprocess_mode="livesum",
         )
         self._ended: dict[tuple[str, str, int], tuple[Any, Any, Any]] = {}
-        self._running: dict[tuple[str, str], Any] = {}
+        self._running: dict[str, Any] = {}
 
-    def running(self, method: str, path: str) -> Any:
-        key = (method, path)
-        gauge = self._running.get(key)
+    def running(self, method: str) -> Any:
+        """In-flight requests by method (their route is known only once routed)."""
+        gauge = self._running.get(method)
         if gauge is None:
-            gauge = self._running[key] = self.in_progress.labels(method, path, 200, self.app_name)
+            gauge = self._running[method] = self.in_progress.labels(
+                method, UNROUTED, 200, self.app_name
+            )
         return gauge
 
     def ended(self, method: str, path: str, status: int, seconds: float) -> None:
@@ -130,7 +134,6 @@ def observer(prefix: str = "openpaws", app_name: str = "openpaws") -> Callable[[
             rid = f"{process_part}{next(numbers):012x}"
             scope.setdefault("state", {})["request_id"] = rid
             method: str = scope["method"]  # type: ignore[typeddict-item]  # an HTTP scope
-            route: str = scope.get("path_template", scope["path"])
             started = time.perf_counter()
             status = 500
             header = (REQUEST_ID_HEADER, rid.encode())
@@ -145,13 +148,15 @@ def observer(prefix: str = "openpaws", app_name: str = "openpaws") -> Callable[[
                     message["headers"] = headers
                 await send(message)
 
-            running = metrics.running(method, route)
+            running = metrics.running(method)
             running.inc()
             try:
                 await app(scope, receive, sending)
             finally:
                 seconds = time.perf_counter() - started
                 running.dec()
+                # The route's template once routing found it (else the path was not routed).
+                route: str = scope.get("path_template", UNROUTED)
                 metrics.ended(method, route, status, seconds)
                 if access_log.isEnabledFor(logging.INFO):
                     access_log.info(

@@ -1,49 +1,103 @@
-"""Builds the ASGI app: one database, every dialect mounted at its prefix."""
+"""Builds the ASGI app: one database, every registered dialect mounted at its prefix."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import sys
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import Any, cast
 
 import anyio.to_thread
 from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.prometheus import PrometheusController
+from litestar.types import ASGIApp
 
 from openpaws.config import Settings
-from openpaws.dialects.pawplacer import routes as pawplacer
-from openpaws.dialects.petfinder import routes as petfinder
+from openpaws.dialects import registry
+from openpaws.dialects.asgi import (
+    Endpoint,
+    ThinPath,
+    answer,
+    bare_call,
+    endpoints,
+    known_error,
+    litestar_router,
+)
+from openpaws.dialects.pipeline import Mounted, Reply, Route, Runtime
 from openpaws.domain import geo
 from openpaws.observability import configure_logging, observer
-from openpaws.platform.rate_limits import RateLimiter
+from openpaws.platform import upkeep
+from openpaws.platform.api_keys import Usage
+from openpaws.platform.quotas import Quotas
 from openpaws.storage.database import Database
 
 SWITCH_INTERVAL_SECONDS = 0.0005
+logger = logging.getLogger("openpaws")
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> Litestar:
+def mount(dialect: registry.Dialect, runtime: Runtime) -> tuple[Mounted, list[Route]]:
+    """The dialect at its prefix, with its routes and its contract."""
+    mounted = Mounted(
+        name=dialect.name,
+        prefix=runtime.settings.prefix(dialect.name, dialect.prefix),
+        runtime=runtime,
+        auth=dialect.auth,
+        quotas={q.name: q for q in dialect.quotas},
+        max_body_bytes=dialect.max_body_bytes,
+    )
+    mounted.presenter = dialect.presenter(mounted)
+    contract = dialect.contract.read_bytes()
+
+    def openapi(_call: Any) -> Reply:
+        return Reply(200, contract, media_type="application/yaml")
+
+    return mounted, [*dialect.routes(mounted), Route("GET", "/openapi.yaml", openapi)]
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> ASGIApp:
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
-    limiter = RateLimiter(settings.redis_url or None, settings.rate_limit_namespace)
-    # SQLite reads are in-process and short: on one core they are cheaper run on the event loop
-    # than handed to a thread. Anything that waits on a network (PostgreSQL, Redis) or on a
-    # disk flush (every write) runs in the thread pool.
-    inline_reads = database.is_sqlite and not settings.redis_url
-    routers = [
-        petfinder.build_router(database, settings, inline_reads=inline_reads),
-        pawplacer.build_router(database, settings, limiter, inline_reads=inline_reads),
-    ]
-    dialect_prefixes = [(router.path, router) for router in routers]
+    runtime = Runtime(
+        db=database,
+        settings=settings,
+        quotas=Quotas(settings.redis_url or None, settings.rate_limit_namespace),
+        key_usage=Usage(),
+        # SQLite reads are in-process and short: on one core they are cheaper run on the event
+        # loop than handed to a thread. Anything that waits on a network (PostgreSQL, Redis)
+        # or on a disk flush (every write) runs in the thread pool.
+        inline_reads=database.is_sqlite and not settings.redis_url,
+    )
+    routers = []
+    served: list[Endpoint] = []
+    prefixes: list[Mounted] = []
+    allow_headers: set[str] = {"Authorization", "Content-Type"}
+    expose_headers: set[str] = set()
+    methods: set[str] = {"OPTIONS"}
+    for dialect in registry.dialects():
+        mounted, routes = mount(dialect, runtime)
+        found = endpoints(mounted, routes, dialect.trailing_slash)
+        routers.append(
+            litestar_router(mounted, found, dialect.trailing_slash, dialect.max_body_bytes)
+        )
+        served += found
+        prefixes.append(mounted)
+        allow_headers |= set(dialect.cors.allow_headers)
+        expose_headers |= set(dialect.cors.expose_headers)
+        methods |= {r.method for r in routes}
 
-    def not_found(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    def not_routed(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
         """Unknown paths and methods under a dialect's prefix get that dialect's error shape."""
-        for prefix, router in dialect_prefixes:
-            if request.url.path.startswith(prefix):
-                handler = router.exception_handlers[Exception]
-                return handler(request, error)
+        for mounted in prefixes:
+            if request.url.path.startswith(mounted.prefix):
+                failure = mounted.presenter.failure(
+                    bare_call(request.scope, mounted), known_error(error)
+                )
+                return answer(failure)  # type: ignore[return-value]
         status = error.status_code if isinstance(error, HTTPException) else 500
         return Response({"detail": str(error)}, status_code=status)
 
@@ -55,14 +109,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     @get(["/readyz"], sync_to_thread=True)
     def readyz() -> Response[dict[str, Any]]:
         """The process can serve: the database answers, and Redis too when configured."""
-        checks = {"database": _database_answers(database)}
+        checks = {"database": _answers("database", database.answers)}
         if settings.redis_url:
-            checks["redis"] = _redis_answers(limiter)
+            checks["redis"] = _answers("redis", runtime.quotas.answers)
         ready = all(checks.values())
         body = {"status": "ready" if ready else "unavailable", "checks": checks}
         return Response(body, status_code=200 if ready else 503)
 
-    def start() -> None:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_threads
         geo.warm_up()
         database.optimize()
@@ -73,43 +128,51 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # switch interval gets it back sooner, so the slot (and every writer queued behind it)
         # waits less on other threads' work.
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-
-    def on_shutdown() -> None:
-        if db is None:
-            database.dispose()
+        tidying = asyncio.create_task(_tidy_now_and_then(database, runtime.key_usage))
+        try:
+            yield
+        finally:
+            tidying.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await tidying
+            await anyio.to_thread.run_sync(upkeep.tidy, database, runtime.key_usage)
+            if db is None:
+                database.dispose()
 
     configure_logging(settings.log_level)
     logging.getLogger("openpaws.access").disabled = not settings.access_log
-    return Litestar(
+    app = Litestar(
         route_handlers=[*routers, healthz, readyz, PrometheusController],
-        middleware=[observer()],
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_allow_origins),
-            allow_methods=["GET", "POST", "PATCH", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "x-api-key", "Idempotency-Key"],
-            expose_headers=[petfinder.TOKEN_HEADER, *pawplacer.EXPOSED_HEADERS],
+            allow_methods=sorted(methods),  # type: ignore[arg-type]
+            allow_headers=sorted(allow_headers),
+            expose_headers=sorted(expose_headers),
         ),
-        exception_handlers={404: not_found, 405: not_found},
-        on_startup=[start],
-        on_shutdown=[on_shutdown],
+        exception_handlers={404: not_routed, 405: not_routed},
+        lifespan=[lifespan],
         openapi_config=None,
         logging_config=None,  # configure_logging above: JSON lines
     )
+    # Requests for a declared route without an Origin header take the thin path; the
+    # observer (request id, metrics, access log) sees every request either way.
+    return observer()(cast("ASGIApp", ThinPath(served).wrap(app)))
 
 
-def _database_answers(db: Database) -> bool:
+async def _tidy_now_and_then(db: Database, usage: Usage) -> None:
+    while True:
+        await asyncio.sleep(upkeep.INTERVAL_SECONDS)
+        try:
+            await anyio.to_thread.run_sync(upkeep.tidy, db, usage)
+        except Exception:
+            logger.exception("upkeep failed")
+
+
+def _answers(what: str, check: Any) -> bool:
     try:
-        return db.answers()
+        return bool(check())
     except Exception:
-        logging.getLogger("openpaws").exception("database check failed")
-        return False
-
-
-def _redis_answers(limiter: RateLimiter) -> bool:
-    try:
-        return bool(limiter.storage.check())
-    except Exception:
-        logging.getLogger("openpaws").exception("redis check failed")
+        logger.exception(f"{what} check failed")
         return False
 
 

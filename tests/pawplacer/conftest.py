@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from openpaws.dialects.pawplacer.routes import OPENAPI_PATH
-from openpaws.platform.rate_limits import EndpointClass
+from openpaws.dialects.pawplacer import DIALECT as PAWPLACER
+from openpaws.dialects.pawplacer import QUOTAS
 from openpaws.storage.database import Database
 from tests.conftest import make_client
 from tests.support import reference, setup
@@ -21,7 +21,7 @@ PP = "/pawplacer"
 
 @pytest.fixture(scope="session")
 def pp_contract() -> Contract:
-    return Contract(OPENAPI_PATH, "urn:openpaws:pawplacer", PP)
+    return Contract(PAWPLACER.contract, "urn:openpaws:pawplacer", PP)
 
 
 def listing_codes(db: Database) -> list[str]:
@@ -35,8 +35,8 @@ def listing_codes(db: Database) -> list[str]:
 
 
 def raise_limits(db: Database, code: str, per_hour: int = 1_000_000) -> None:
-    for endpoint in EndpointClass:
-        setup.set_limit(db, code, endpoint.value, per_hour)
+    for quota in QUOTAS:
+        setup.set_limit(db, code, quota.name, per_hour)
 
 
 def client_for(db: Database, contract: Contract, code: str, scope: str) -> ContractClient:

@@ -120,8 +120,8 @@ def test_entries_live_24_hours_then_the_key_is_free(fresh: Shelters) -> None:
             "SELECT expires_at - created_at FROM idempotency_keys"
         ).scalar_one()
     assert lifetime >= 24 * 3600 * 1_000_000
-    with fresh.db.transaction() as conn:
-        conn.exec_driver_sql("UPDATE idempotency_keys SET expires_at = 0")
+    with fresh.db.transaction() as tx:
+        tx.conn.exec_driver_sql("UPDATE idempotency_keys SET expires_at = 0")
     again = fresh.write_a.post(PETS, json=pet_body(name="New Day"), headers=headers)
     assert again.status_code == 201 and "Idempotency-Replay" not in again.headers
     assert again.json()["id"] != first.json()["id"]

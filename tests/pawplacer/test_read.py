@@ -221,9 +221,9 @@ def test_no_organization_gets_another_organizations_cached_answer(seeded: Shelte
 
 
 def test_dense_search_walks_the_index(seeded: Shelters, monkeypatch: pytest.MonkeyPatch) -> None:
-    from openpaws.domain import animals
+    from openpaws.storage import animal_search
 
-    monkeypatch.setattr(animals, "ID_LIST_LIMIT", 3)
+    monkeypatch.setattr(animal_search, "ID_LIST_LIMIT", 3)
     pets, total = walk(seeded.read_a, search="loving")
     expected = [r["uuid"] for r in listed(seeded, seeded.a) if "loving" in (r["description"] or "")]
     assert [p["id"] for p in pets] == expected and total == len(expected) > 3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -344,10 +345,15 @@ def test_event_is_written_with_the_record(fresh: Shelters) -> None:
     fresh.write_a.post(PETS, json=pet_body(species="dragon"))
     with fresh.db.engine.connect() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT event_type, payload FROM outbox_events ORDER BY id"
+            "SELECT event_type, subject, organization_id, payload FROM outbox_events ORDER BY id"
         ).all()[events:]
-    assert [r[0] for r in rows] == ["pet.created", "pet.updated"]
-    assert all(pet["id"] in r[1] for r in rows)
+    assert [r[0] for r in rows] == ["animal.created", "animal.updated"]
+    assert {r[1] for r in rows} == {pet["id"]}
+    assert {r[2] for r in rows} == {fresh.org_id(fresh.a)}
+    # Each event holds the record as committed, in canonical words.
+    created, updated = (json.loads(r[3])["animal"] for r in rows)
+    assert (created["name"], updated["name"]) == ("Max", "Maximus")
+    assert created["type"] == "dog" and created["age"] == "young"
 
 
 def test_a_listed_pet_shows_renamed_names(fresh: Shelters) -> None:

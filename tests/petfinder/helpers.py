@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
-from openpaws.dialects.petfinder.routes import OPENAPI_PATH
+from openpaws.dialects.petfinder import DIALECT as PETFINDER
 from openpaws.storage.database import Database
 from tests.support import setup
 from tests.support.api import ContractClient
@@ -21,7 +21,7 @@ Row = dict[str, Any]
 @cache
 def petfinder_contract() -> Contract:
     """The Petfinder dialect's contract (the ``contract`` fixture, for tests elsewhere)."""
-    return Contract(OPENAPI_PATH, "urn:openpaws:petfinder", PREFIX)
+    return Contract(PETFINDER.contract, "urn:openpaws:petfinder", PREFIX)
 
 
 def grant(creds: setup.ClientCredentials, secret: str | None = None) -> dict[str, str]:

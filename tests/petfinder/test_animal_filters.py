@@ -246,9 +246,9 @@ def test_dense_substring_matches_walk_the_index(
     api: ContractClient, rows: list[Row], fragment: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past the id-list limit, the same answers come from walking the date index."""
-    from openpaws.domain import animals
+    from openpaws.storage import animal_search
 
-    monkeypatch.setattr(animals, "ID_LIST_LIMIT", 3)
+    monkeypatch.setattr(animal_search, "ID_LIST_LIMIT", 3)
     expected = expected_ids(rows, lambda r: adoptable(r) and fragment.lower() in r["name"].lower())
     assert len(expected) > 3
     check(api, rows, {"name": fragment}, lambda r: r["id"] in expected)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from openpaws.dialects.petfinder import routes
-from openpaws.domain import animals
+from openpaws.dialects.petfinder import DIALECT as PETFINDER
+from openpaws.services import animals
 from tests.petfinder.helpers import PREFIX
 from tests.support.api import ContractClient
 
@@ -39,7 +39,7 @@ def test_contract_is_served(api: ContractClient) -> None:
     response = api.client.get(f"{PREFIX}/openapi.yaml")
     assert response.status_code == 200
     document = yaml.safe_load(response.text)
-    assert document == yaml.safe_load(routes.OPENAPI_PATH.read_text())
+    assert document == yaml.safe_load(PETFINDER.contract.read_text())
     assert document["servers"] == [{"url": PREFIX}]
 
 

@@ -49,8 +49,8 @@ def test_a_page_costs_a_fixed_number_of_queries(
 
 
 def test_statements_of_readers_in_a_transaction_are_seen_too(fresh_db: Database) -> None:
-    with fresh_db.watch_statements() as seen, fresh_db.transaction() as conn:
-        fresh_db.reader_on(conn).scalar("SELECT count(*) FROM animals")
+    with fresh_db.watch_statements() as seen, fresh_db.transaction() as tx:
+        tx.reader.scalar("SELECT count(*) FROM animals")
     with fresh_db.read() as reader:
         reader.scalar("SELECT 1")  # no longer watched
     assert seen == ["SELECT count(*) FROM animals"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from openpaws.storage import migrate
+from openpaws import schema
 from openpaws.storage.database import Database
 
 POSTGRES_URL = os.environ.get(
@@ -34,7 +34,7 @@ class SqliteDatabases:
         self.directory = directory
         self.template = directory / "template.db"
         db = Database(f"sqlite:///{self.template}")
-        migrate.upgrade(db)
+        schema.upgrade(db)
         db.dispose()
 
     def fresh(self) -> Database:
@@ -60,7 +60,7 @@ class PostgresDatabases:
         self.template = f"{self.prefix}_template"
         self._admin(f'CREATE DATABASE "{self.template}"')
         db = Database(self._url(self.template))
-        migrate.upgrade(db)
+        schema.upgrade(db)
         db.dispose()
         self.created: list[str] = [self.template]
 

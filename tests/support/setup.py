@@ -12,11 +12,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from openpaws import demo
-from openpaws.domain import animal_changes, org_settings
+from openpaws.dialects import pawplacer, petfinder
+from openpaws.domain.custom_fields import FieldSpec
 from openpaws.domain.entities import CustomFieldDefinition, CustomStatus
-from openpaws.platform import api_keys, oauth
-from openpaws.storage import credentials, writes
-from openpaws.storage import org_settings as org_settings_store
+from openpaws.platform import api_keys, oauth, quotas
+from openpaws.platform.api_keys import Account
+from openpaws.platform.principals import AccountKind
+from openpaws.platform.secrets import hash_secret as _hash_secret
+from openpaws.services import animal_changes, org_settings, organizations
+from openpaws.storage import credentials, quota_overrides, writes
 from openpaws.storage.database import Database
 
 # A Petfinder client's id and secret (``client_id``, ``client_secret``).
@@ -37,57 +41,65 @@ def first_listing_organization(db: Database) -> str:
 
 
 def insert_organizations(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    with db.transaction() as conn:
-        writes.insert_organizations(conn, rows)
+    with db.transaction() as tx:
+        writes.insert_organizations(tx, rows)
 
 
 def insert_animals(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    with db.transaction() as conn:
-        writes.insert_animals(conn, rows)
+    with db.transaction() as tx:
+        writes.insert_animals(tx, rows)
 
 
 def insert_persons(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    with db.transaction() as conn:
-        writes.insert_persons(conn, rows)
+    with db.transaction() as tx:
+        writes.insert_persons(tx, rows)
 
 
 def insert_custom_statuses(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    with db.transaction() as conn:
-        writes.insert_custom_statuses(conn, rows)
+    with db.transaction() as tx:
+        writes.insert_custom_statuses(tx, rows)
 
 
 def delete_pet(db: Database, org_code: str, identifier: str) -> None:
     """Soft-delete the organization's pet with this UUID or custom id."""
-    animal_changes.delete_animal(db, organization_id(db, org_code), identifier)
+    with db.transaction() as tx:
+        animal_changes.delete_animal(tx, organization_id(db, org_code), identifier)
 
 
 # --- Petfinder clients and tokens ---
 
 
-def create_client(db: Database, name: str) -> ClientCredentials:
+def create_client(db: Database, name: str, dialect: str = petfinder.NAME) -> ClientCredentials:
     """A new OAuth client; its secret is known only here."""
-    return oauth.create_client(db, name)
+    with db.transaction() as tx:
+        return oauth.create_client(tx, dialect, name)
 
 
-def issue_token(db: Database, client_id: str, client_secret: str, seconds: int) -> str:
+def issue_token(
+    db: Database, client_id: str, client_secret: str, seconds: int, dialect: str = petfinder.NAME
+) -> str:
     """A bearer token for the client, as the token endpoint would issue it."""
     creds = oauth.ClientCredentials(client_id, client_secret)
-    return oauth.issue_token(db, creds, seconds).access_token
+    with db.transaction() as tx:
+        return oauth.issue_token(tx, dialect, creds, seconds).access_token
 
 
-def token_seconds_left(db: Database, token: str) -> int:
-    return oauth.token_seconds_left(db, token)
+def token_seconds_left(db: Database, token: str, dialect: str = petfinder.NAME) -> int:
+    """Seconds the token has left; raises as the API would refuse it."""
+    principal = oauth.authenticate(db.reader(), dialect, token, ())
+    assert principal.credential.expires_at is not None
+    return principal.credential.expires_at - int(datetime.now(UTC).timestamp())
 
 
 def expire_token(db: Database, token: str) -> None:
     """Make the bearer token expire now."""
-    with db.transaction() as conn:
-        credentials.expire_token_now(conn, hash_secret(token), datetime.now(UTC))
+    with db.transaction() as tx:
+        credentials.expire_token_now(tx, hash_secret(token), datetime.now(UTC))
 
 
 def hash_secret(secret: str) -> str:
     """How secrets and tokens are stored."""
-    return oauth.hash_secret(secret)
+    return _hash_secret(secret)
 
 
 # --- PawPlacer keys ---
@@ -97,7 +109,16 @@ def create_key_with_id(
     db: Database, org_code: str, scope: str, name: str | None = None
 ) -> tuple[str, str]:
     """A new API key of the organization: (its id, the plain key)."""
-    record, plain = api_keys.create_key(db, org_code, scope, name)
+    with db.transaction() as tx:
+        account = Account(AccountKind.ORGANIZATION, organization_id(db, org_code))
+        record, plain = api_keys.create_key(
+            tx,
+            dialect=pawplacer.NAME,
+            prefix=pawplacer.KEY_PREFIX,
+            account=account,
+            scopes=pawplacer.KEY_KINDS[scope],
+            name=name,
+        )
     return record.uuid, plain
 
 
@@ -106,13 +127,20 @@ def create_key(db: Database, org_code: str, scope: str, name: str | None = None)
     return create_key_with_id(db, org_code, scope, name)[1]
 
 
+def key_row_id(db: Database, key_id: str) -> int:
+    """The database id of the key with this public id."""
+    return api_keys.key_id(db.reader(), key_id)
+
+
 def revoke_key(db: Database, key_id: str) -> None:
-    api_keys.revoke_key(db, key_id)
+    with db.transaction() as tx:
+        api_keys.revoke_key(tx, key_id)
 
 
 def key_organization_id(db: Database, plain_key: str) -> int:
     """The organization a key authenticates as; raises as the API would refuse it."""
-    return api_keys.authenticate(db, plain_key).organization_id
+    principal = api_keys.authenticate(db.reader(), pawplacer.NAME, plain_key, api_keys.Usage())
+    return principal.organization_id
 
 
 # --- Organization settings ---
@@ -120,26 +148,34 @@ def key_organization_id(db: Database, plain_key: str) -> int:
 
 def organization_id(db: Database, code: str) -> int:
     """The id of the organization with this code (or UUID)."""
-    return org_settings.organization_id(db, code)
+    return organizations.organization_id(db.reader(), code)
 
 
 def set_limit(db: Database, org_code: str, endpoint_class: str, per_hour: int) -> None:
-    """The organization's hourly limit for one endpoint class (list, detail, ..., write)."""
-    org_settings.set_rate_limit(db, org_code, endpoint_class, per_hour)
+    """The organization's hourly limit for one of PawPlacer's quotas (list, ..., write)."""
+    quota = pawplacer.DIALECT.quota(endpoint_class)
+    limit = quotas.Limit(per_hour, quotas.Window.HOUR)
+    with db.transaction() as tx:
+        quotas.set_override(
+            tx,
+            dialect=pawplacer.NAME,
+            quota=quota,
+            limit=limit,
+            organization_id=organization_id(db, org_code),
+        )
 
 
 def rate_limit(db: Database, org_code: str, endpoint_class: str) -> int | None:
-    """The organization's own hourly limit for the class, if it set one."""
-    with db.read() as reader:
-        found: int | None = org_settings_store.rate_limit(
-            reader, organization_id(db, org_code), endpoint_class
-        )
-    return found
+    """The organization's own hourly limit for the quota, if it set one."""
+    found = quota_overrides.find(
+        db.reader(), pawplacer.NAME, endpoint_class, organization_id(db, org_code), None
+    )
+    return next((o.per_period for o in found if o.period == "hour"), None)
 
 
 def statuses(db: Database, org_code: str) -> list[CustomStatus]:
     """The organization's status labels, in order."""
-    return org_settings.statuses_of(db, org_code)
+    return org_settings.status_list(db.reader(), organization_id(db, org_code))
 
 
 def add_field(
@@ -154,7 +190,7 @@ def add_field(
     options: Sequence[str] | None = None,
 ) -> None:
     """A custom field of the organization's pets (``entity`` "pet") or people."""
-    spec = org_settings.FieldSpec(
+    spec = FieldSpec(
         entity,
         field_key,
         label,
@@ -162,9 +198,10 @@ def add_field(
         required=required,
         options=tuple(options) if options else None,
     )
-    org_settings.add_field(db, org_code, spec)
+    with db.transaction() as tx:
+        org_settings.add_field(tx, organization_id(db, org_code), spec)
 
 
 def fields(db: Database, org_code: str, entity: str) -> list[CustomFieldDefinition]:
     """The organization's custom fields of one entity, in order."""
-    return org_settings.fields_of(db, org_code, entity)
+    return org_settings.field_definitions(db.reader(), organization_id(db, org_code), entity)

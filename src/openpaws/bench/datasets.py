@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from openpaws.dialects import registry
 from openpaws.storage import migrate
 
 # Bump when the demo generator or the bench's data layout changes.
@@ -48,7 +49,7 @@ class Layout:
 
 def layout_for(size: int) -> Layout:
     return Layout(
-        revision=migrate.head(),
+        revision=",".join(sorted(migrate.heads(registry.migration_locations()))),
         layout=LAYOUT,
         animals=size,
         organizations=max(MIN_ORGANIZATIONS, size // 200),

@@ -17,9 +17,11 @@ from openpaws import demo
 from openpaws.bench import baselines, datasets, load, servers, writes
 from openpaws.bench.inputs import Fragment, Inputs, draw
 from openpaws.bench.load import Measure
-from openpaws.domain import org_settings
-from openpaws.platform import api_keys, oauth
-from openpaws.platform.rate_limits import EndpointClass
+from openpaws.dialects import pawplacer, petfinder
+from openpaws.platform import api_keys, oauth, quotas
+from openpaws.platform.api_keys import Account
+from openpaws.platform.principals import AccountKind
+from openpaws.services import organizations
 from openpaws.storage.database import Database
 
 Say = Callable[[str], None]
@@ -139,14 +141,32 @@ class Credentials:
 
 
 def credentials(url: str) -> Credentials:
+    """A Petfinder token and a PawPlacer write key of the anchor shelter, which meets no
+    quota."""
     with Database(url) as db:
-        client = oauth.create_client(db, "bench")
-        token = oauth.issue_token(db, client, TOKEN_SECONDS).access_token
         anchor = demo.first_listing_organization(db)
-        record, key = api_keys.create_key(db, anchor, "write", "bench")
-        for endpoint in EndpointClass:
-            org_settings.set_rate_limit(db, anchor, endpoint.value, UNLIMITED)
-        return Credentials(token, key, writes.api_key_id(db, record.uuid), anchor)
+        with db.transaction() as tx:
+            client = oauth.create_client(tx, petfinder.NAME, "bench")
+            token = oauth.issue_token(tx, petfinder.NAME, client, TOKEN_SECONDS).access_token
+            org_id = organizations.organization_id(tx.reader, anchor)
+            record, key = api_keys.create_key(
+                tx,
+                dialect=pawplacer.NAME,
+                prefix=pawplacer.KEY_PREFIX,
+                account=Account(AccountKind.ORGANIZATION, org_id),
+                scopes=pawplacer.KEY_KINDS["write"],
+                name="bench",
+            )
+            unlimited = quotas.Limit(UNLIMITED, quotas.Window.HOUR)
+            for quota in pawplacer.QUOTAS:
+                quotas.set_override(
+                    tx,
+                    dialect=pawplacer.NAME,
+                    quota=quota,
+                    limit=unlimited,
+                    organization_id=org_id,
+                )
+        return Credentials(token, key, record.id, anchor)
 
 
 def measure(plan: Plan, backend: datasets.Backend, size: int, say: Say) -> Run:

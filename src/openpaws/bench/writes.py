@@ -41,12 +41,6 @@ def mark(db: Database, api_key_id: int) -> Mark:
     return Mark(int(animal), int(outbox), api_key_id)
 
 
-def api_key_id(db: Database, key_uuid: str) -> int:
-    with db.engine.connect() as conn:
-        found = conn.execute(text("SELECT id FROM api_keys WHERE uuid = :u"), {"u": key_uuid})
-        return int(found.scalar_one())
-
-
 _SELECTS = {
     "animals": "SELECT * FROM animals WHERE id > :animal ORDER BY id",
     "idempotency_keys": (

@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from openpaws.domain.entities import CustomFieldDefinition
 from openpaws.domain.errors import FieldProblem, InvalidInput
+
+FIELD_TYPES = ("text", "textarea", "number", "select", "multiselect", "boolean", "date")
+# Custom fields belong to pets or to one kind of person.
+ENTITIES = ("pet", "adopter", "foster", "surrender", "volunteer")
+_FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    entity: str
+    field_key: str
+    label: str
+    field_type: str
+    required: bool = False
+    help_text: str | None = None
+    options: tuple[str, ...] | None = None
+    section: str | None = None
+
+
+def check_spec(spec: FieldSpec, existing: Sequence[CustomFieldDefinition]) -> None:
+    """Refuse a definition that is malformed or whose key the entity already has."""
+    problems = []
+    if spec.entity not in ENTITIES:
+        problems.append(("entity", f"entity must be one of {', '.join(ENTITIES)}"))
+    if not _FIELD_KEY.match(spec.field_key):
+        problems.append(("field_key", "field_key must be lower-case letters, digits and _"))
+    if spec.field_type not in FIELD_TYPES:
+        problems.append(("field_type", f"field_type must be one of {', '.join(FIELD_TYPES)}"))
+    if spec.field_type in ("select", "multiselect") and not spec.options:
+        problems.append(("options", "select fields need options"))
+    if problems:
+        raise InvalidInput.field("body", *problems[0])
+    if any(f.field_key == spec.field_key for f in existing):
+        raise InvalidInput.field("body", "field_key", f"{spec.field_key} already exists.")
 
 
 class UnknownCustomFields(InvalidInput):

@@ -191,3 +191,4 @@ class OAuthClient(msgspec.Struct, frozen=True, gc=False):
     id: int
     client_id: str
     name: str
+    dialect: str  # the one API whose tokens it gets

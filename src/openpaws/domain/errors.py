@@ -1,4 +1,9 @@
-"""The one error type every layer raises; each dialect renders it in its own documented shape."""
+"""The one error type every layer raises; each dialect renders it in its own documented shape.
+
+Errors speak canonical words: a missing record names its ``kind`` (``animal``,
+``organization``, ...), a bad input names the canonical field (``organization_animal_id``,
+``type``, ...). Each dialect's problems module renames them to its wire words.
+"""
 
 from __future__ import annotations
 
@@ -38,8 +43,19 @@ class MissingInput(InvalidInput):
 
 
 class NotFound(OpenPawsError):
+    """A record that does not exist, or that the caller may not see (never told apart)."""
+
     code = "not_found"
     status = 404
+
+    def __init__(self, message: str, *, kind: str = "resource") -> None:
+        super().__init__(message)
+        self.kind = kind  # canonical noun: animal, organization, animal_type, api_key, ...
+
+
+class Conflict(OpenPawsError):
+    code = "conflict"
+    status = 409
 
 
 class MethodNotAllowed(OpenPawsError):
@@ -48,8 +64,14 @@ class MethodNotAllowed(OpenPawsError):
 
 
 class Unauthenticated(OpenPawsError):
+    """No credential, or one that is unknown, revoked or expired (``reason`` says which)."""
+
     code = "unauthenticated"
     status = 401
+
+    def __init__(self, message: str, *, reason: str = "missing") -> None:
+        super().__init__(message)
+        self.reason = reason  # missing, unknown, revoked, expired
 
 
 class InvalidClient(Unauthenticated):
@@ -59,3 +81,7 @@ class InvalidClient(Unauthenticated):
 class PermissionDenied(OpenPawsError):
     code = "permission_denied"
     status = 403
+
+    def __init__(self, message: str, *, scope: str | None = None) -> None:
+        super().__init__(message)
+        self.scope = scope  # the canonical scope that was lacking

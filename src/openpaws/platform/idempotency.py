@@ -10,25 +10,19 @@ the insert wait for it), the write is undone and the first answer replayed.
 from __future__ import annotations
 
 import hashlib
-import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection
-
-from openpaws.domain.errors import OpenPawsError
+from openpaws.domain.errors import Conflict, InvalidInput, OpenPawsError
 from openpaws.storage import idempotency as store
-from openpaws.storage.database import Database
+from openpaws.storage.database import Reader, Transaction
 
 RETENTION = timedelta(hours=24)
-# Expired entries are dropped in small batches by about one write in this many.
-PURGE_CHANCE = 1 / 64
 MAX_KEY_LENGTH = 255
 
 
-class IdempotencyConflict(OpenPawsError):
+class IdempotencyConflict(Conflict):
     code = "idempotency_conflict"
-    status = 409
 
 
 @dataclass(frozen=True)
@@ -45,6 +39,9 @@ class IdempotencyKey:
 
 
 def key_for(api_key_id: int, key: str, method: str, path: str, body: bytes) -> IdempotencyKey:
+    """The key as sent, scoped to the API key and fingerprinted on the request."""
+    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+        raise InvalidInput.field("header", "Idempotency-Key", "Must be 1 to 255 characters")
     digest = hashlib.sha256()
     for part in (method.upper().encode(), path.encode(), body):
         digest.update(len(part).to_bytes(8, "big"))
@@ -62,10 +59,9 @@ def _replay(entry: store.Entry, key: IdempotencyKey) -> Replay | None:
     return Replay(entry.status_code, entry.body)
 
 
-def stored_replay(db: Database, key: IdempotencyKey) -> Replay | None:
+def stored_replay(reader: Reader, key: IdempotencyKey) -> Replay | None:
     """A finished answer for this key, looked up before any quota is spent."""
-    with db.read() as reader:
-        entry = store.lookup(reader, key.api_key_id, key.key, datetime.now(UTC))
+    entry = store.lookup(reader, key.api_key_id, key.key, datetime.now(UTC))
     return None if entry is None else _replay(entry, key)
 
 
@@ -77,18 +73,21 @@ class AlreadyAnswered(Exception):
         self.replay = replay
 
 
-def settle(conn: Connection, key: IdempotencyKey, status_code: int, body: str) -> None:
+def settle(tx: Transaction, key: IdempotencyKey, status_code: int, body: str) -> None:
     """At the end of the write's transaction: keep its answer under the key, or raise
     :class:`AlreadyAnswered` (or a conflict) so the transaction is undone."""
     now = datetime.now(UTC)
-    if random.random() < PURGE_CHANCE:
-        store.purge_expired(conn, now)
     if store.store(
-        conn, key.api_key_id, key.key, key.fingerprint, (status_code, body), now, now + RETENTION
+        tx, key.api_key_id, key.key, key.fingerprint, (status_code, body), now, now + RETENTION
     ):
         return
-    entry = store.find(conn, key.api_key_id, key.key)
+    entry = store.find(tx, key.api_key_id, key.key)
     replay = None if entry is None else _replay(entry, key)
     if replay is None:
         raise OpenPawsError("The idempotency key could not be settled; retry the request.")
     raise AlreadyAnswered(replay)
+
+
+def purge_expired(tx: Transaction) -> int:
+    """Drop a bounded batch of spent entries; how many went."""
+    return store.purge_expired(tx, datetime.now(UTC))

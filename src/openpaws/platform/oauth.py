@@ -1,24 +1,31 @@
-"""OAuth2 client credentials: clients, access tokens, and checking a bearer token."""
+"""OAuth2 client credentials: clients and access tokens of one dialect each.
+
+A client belongs to one dialect; its tokens work only on that dialect and last as long as the
+dialect says. Secrets and tokens are stored only as hashes.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from openpaws.domain.errors import InvalidClient, Unauthenticated
+from openpaws.platform.principals import (
+    AccountKind,
+    Credential,
+    CredentialKind,
+    Principal,
+    Scope,
+)
+from openpaws.platform.secrets import hash_secret
 from openpaws.storage import credentials
-from openpaws.storage.database import Database
+from openpaws.storage.database import Reader, Transaction
 
 TOKEN_INVALID = "Access token invalid or expired"
-
-
-def hash_secret(secret: str) -> str:
-    """SHA-256 of a server-generated, high-entropy secret (so no slow KDF is needed)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -33,48 +40,59 @@ class IssuedToken:
     expires_in: int
 
 
-def create_client(db: Database, name: str) -> ClientCredentials:
-    """A new client; its secret is returned here once and stored only as a hash."""
+def create_client(tx: Transaction, dialect: str, name: str) -> ClientCredentials:
+    """A new client of ``dialect``; its secret is returned here once and stored as a hash."""
     creds = ClientCredentials(secrets.token_urlsafe(24), secrets.token_urlsafe(36))
-    with db.transaction() as conn:
-        credentials.insert_client(
-            conn, creds.client_id, hash_secret(creds.client_secret), name, datetime.now(UTC)
-        )
+    credentials.insert_client(
+        tx, creds.client_id, hash_secret(creds.client_secret), dialect, name, datetime.now(UTC)
+    )
     return creds
 
 
-def rotate_or_create_client(db: Database, name: str) -> ClientCredentials:
+def rotate_or_create_client(tx: Transaction, dialect: str, name: str) -> ClientCredentials:
     """Give the client called ``name`` a new secret (revoking its tokens), creating it if new."""
+    client = credentials.client_by_name(tx, dialect, name)
+    if client is None:
+        return create_client(tx, dialect, name)
     secret = secrets.token_urlsafe(36)
-    with db.transaction() as conn:
-        client = credentials.client_by_name(conn, name)
-        if client is not None:
-            credentials.set_client_secret(conn, client, hash_secret(secret))
-            return ClientCredentials(client.client_id, secret)
-    created = create_client(db, name)
-    return created
+    credentials.set_client_secret(tx, client, hash_secret(secret))
+    return ClientCredentials(client.client_id, secret)
 
 
-def issue_token(db: Database, creds: ClientCredentials, lifetime_seconds: int) -> IssuedToken:
+def issue_token(
+    tx: Transaction, dialect: str, creds: ClientCredentials, lifetime_seconds: int
+) -> IssuedToken:
+    """A token for a client of ``dialect`` whose secret matches."""
     now = datetime.now(UTC)
+    found = credentials.active_client_secret(tx, creds.client_id)
+    secret_hash = hash_secret(creds.client_secret)
+    if (
+        found is None
+        or found[0].dialect != dialect
+        or not hmac.compare_digest(found[1], secret_hash)
+    ):
+        raise InvalidClient("Client authentication failed", reason="unknown")
     token = secrets.token_urlsafe(32)
-    with db.transaction() as conn:
-        found = credentials.active_client_secret(conn, creds.client_id)
-        secret_hash = hash_secret(creds.client_secret)
-        if found is None or not hmac.compare_digest(found[1], secret_hash):
-            raise InvalidClient("Client authentication failed")
-        credentials.delete_expired_tokens(conn, now)
-        credentials.insert_token(
-            conn, hash_secret(token), found[0], now + timedelta(seconds=lifetime_seconds)
-        )
+    credentials.insert_token(
+        tx, hash_secret(token), found[0], now + timedelta(seconds=lifetime_seconds)
+    )
     return IssuedToken(token, lifetime_seconds)
 
 
-def token_seconds_left(db: Database, token: str) -> int:
-    """Seconds the bearer token has left; raises Unauthenticated if it is unknown or expired."""
-    with db.read() as reader:
-        expires_at = credentials.token_expiry(reader, hash_secret(token))
-    left = -1 if expires_at is None else (expires_at // 1_000_000) - int(time.time())
-    if left <= 0:
-        raise Unauthenticated(TOKEN_INVALID)
-    return left
+def authenticate(reader: Reader, dialect: str, token: str, scopes: Iterable[Scope]) -> Principal:
+    """The application behind a bearer token of ``dialect``; unknown, expired and other
+    dialects' tokens are refused."""
+    if not token:
+        raise Unauthenticated(TOKEN_INVALID, reason="missing")
+    found = credentials.token_owner(reader, hash_secret(token))
+    if found is None or found.dialect != dialect:
+        raise Unauthenticated(TOKEN_INVALID, reason="unknown")
+    expires_at = found.expires_at // 1_000_000
+    if expires_at <= int(time.time()):
+        raise Unauthenticated(TOKEN_INVALID, reason="expired")
+    credential = Credential(CredentialKind.ACCESS_TOKEN, found.client_id, dialect, expires_at)
+    return Principal(AccountKind.APPLICATION, found.client_id, credential, frozenset(scopes))
+
+
+def purge_expired_tokens(tx: Transaction) -> int:
+    return credentials.delete_expired_tokens(tx, datetime.now(UTC))

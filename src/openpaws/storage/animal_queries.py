@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from openpaws.domain.entities import Animal, AnimalDetails
-from openpaws.domain.search import AnimalFilters, StatusLabelMatch
+from openpaws.domain.search import AnimalCursor, AnimalFilters, AnimalSort, StatusLabelMatch
 from openpaws.storage.database import Reader
 from openpaws.storage.records import (
     ANIMAL_COLUMNS,
@@ -18,6 +18,7 @@ from openpaws.storage.records import (
     animals_with_organizations,
     details_from_rows,
 )
+from openpaws.storage.sql import bind_list, like_pattern
 from openpaws.storage.types import to_micros
 
 PAGE_SELECT = (
@@ -58,10 +59,7 @@ class _Builder:
         self.params: dict[str, Any] = {}
 
     def values(self, name: str, values: Sequence[Any]) -> str:
-        """Bind a list; return ``(:name_0, :name_1, ...)``."""
-        names = [f"{name}_{i}" for i in range(len(values))]
-        self.params.update(zip(names, values, strict=True))
-        return "(" + ", ".join(f":{n}" for n in names) + ")"
+        return bind_list(self.params, name, values)
 
     def any_of(self, column: str, name: str, values: Sequence[Any]) -> None:
         if len(values) == 1:
@@ -100,8 +98,7 @@ class _Builder:
                 f"a.id IN (SELECT rowid FROM animal_text_fts WHERE animal_text_fts MATCH :{name})"
             )
             return
-        escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        self.params[name] = f"%{escaped}%"
+        self.params[name] = like_pattern(fragment)
         like = "LIKE" if self.reader.is_sqlite else "ILIKE"  # SQLite's LIKE ignores ASCII case
         self.parts.append(
             "(" + " OR ".join(f"a.{c} {like} :{name} ESCAPE '\\'" for c in columns) + ")"
@@ -172,14 +169,36 @@ def count_by_organization(reader: Reader, w: Where) -> dict[int, int]:
     )
 
 
-ORDERINGS = {
-    "recent": "a.published_at DESC, a.id DESC",
-    "newest": "a.created_at DESC, a.id DESC",
-    "-recent": "a.published_at ASC, a.id ASC",
-    "id": "a.id ASC",
-    "-id": "a.id DESC",
-    "random": "random()",
+# Orders by canonical sort, plus the id orders the distance walk reads each group in.
+ID_ASC = "id_asc"
+ID_DESC = "id_desc"
+ORDERINGS: dict[str, str] = {
+    AnimalSort.PUBLISHED_DESC: "a.published_at DESC, a.id DESC",
+    AnimalSort.PUBLISHED_ASC: "a.published_at ASC, a.id ASC",
+    AnimalSort.CREATED_DESC: "a.created_at DESC, a.id DESC",
+    AnimalSort.CREATED_ASC: "a.created_at ASC, a.id ASC",
+    AnimalSort.RANDOM: "random()",
+    ID_ASC: "a.id ASC",
+    ID_DESC: "a.id DESC",
 }
+# Keyset sorts: the column of their moment, and whether they run backwards.
+_KEYSET = {
+    AnimalSort.PUBLISHED_DESC: ("a.published_at", True),
+    AnimalSort.PUBLISHED_ASC: ("a.published_at", False),
+    AnimalSort.CREATED_DESC: ("a.created_at", True),
+    AnimalSort.CREATED_ASC: ("a.created_at", False),
+}
+
+
+def after(w: Where, sort: AnimalSort, cursor: AnimalCursor) -> Where:
+    """``w`` narrowed to the animals after ``cursor`` in ``sort`` (a keyset sort)."""
+    column, descending = _KEYSET[sort]
+    op = "<" if descending else ">"
+    condition = (
+        f"({column} {op} :cursor_moment OR ({column} = :cursor_moment AND a.id {op} :cursor_id))"
+    )
+    params = {**w.params, "cursor_moment": to_micros(cursor.moment), "cursor_id": cursor.id}
+    return Where(f"{w.sql} AND {condition}", params)
 
 
 def ordered_ids(reader: Reader, w: Where, ordering: str, first: int | None = None) -> array[int]:
@@ -207,9 +226,8 @@ def _for_ids(reader: Reader, ids: Sequence[int], select: str) -> list[Sequence[A
     """Rows of ``select`` for these ids, in the order given."""
     if not ids:
         return []
-    params = {f"id_{i}": v for i, v in enumerate(ids)}
-    placeholders = ", ".join(f":{name}" for name in params)
-    rows = reader.all(f"{select} WHERE a.id IN ({placeholders})", params)
+    params: dict[str, Any] = {}
+    rows = reader.all(f"{select} WHERE a.id IN {bind_list(params, 'id', ids)}", params)
     position = {animal_id: n for n, animal_id in enumerate(ids)}
     return sorted(rows, key=lambda row: position[row[0]])
 
@@ -299,7 +317,7 @@ def page_sql(w: Where, ordering: str, select: str = PAGE_SELECT) -> str:
         f"{select} WHERE a.id IN (SELECT a.id FROM animals a WHERE {w.sql} "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset)"
     )
-    return sql if ordering == "random" else f"{sql} ORDER BY {order}"
+    return sql if ordering == AnimalSort.RANDOM else f"{sql} ORDER BY {order}"
 
 
 def details_by_id(reader: Reader, animal_id: int) -> AnimalDetails | None:

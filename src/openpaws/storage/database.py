@@ -135,7 +135,7 @@ class Database:
         self.dispose()
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self) -> Iterator[Transaction]:
         """A write transaction, durable when the block ends without an error.
 
         On SQLite, this process's writers queue for one writer connection (first come, first
@@ -145,10 +145,10 @@ class Database:
         """
         if self._writers is None:
             with self.engine.connect() as conn, conn.begin():
-                yield conn
+                yield Transaction(self, conn)
             return
         with self._writers.transaction() as conn:
-            yield conn
+            yield Transaction(self, conn)
 
     def _writer_connection(self) -> Connection:
         return self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
@@ -177,9 +177,10 @@ class Database:
     def read(self) -> Iterator[Reader]:
         """A reader for a few statements: this thread's own connection, which holds no
         transaction between statements (each statement reads the latest committed data)."""
-        yield self._thread_reader()
+        yield self.reader()
 
-    def _thread_reader(self) -> Reader:
+    def reader(self) -> Reader:
+        """This thread's reader (see :meth:`read`)."""
         reader: Reader | None = getattr(self._thread, "reader", None)
         if reader is None:
             reader = Reader(self._connect_reader(), self.is_sqlite, self.derived, self.animals)
@@ -198,6 +199,26 @@ class Database:
 def _connection_lost(raw: Any) -> bool:
     """Whether the connection is gone (psycopg marks it closed after, say, a server restart)."""
     return bool(getattr(raw, "closed", False))
+
+
+class Transaction:
+    """One write transaction: its connection, and a reader inside it that sees its writes.
+
+    Opened by :meth:`Database.transaction` at the request boundary (or a CLI command) and
+    passed down; nothing below commits.
+    """
+
+    def __init__(self, db: Database, conn: Connection) -> None:
+        self.conn = conn
+        self.is_sqlite = db.is_sqlite
+        self._db = db
+        self._reader: Reader | None = None
+
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            self._reader = self._db.reader_on(self.conn)
+        return self._reader
 
 
 class Reader:

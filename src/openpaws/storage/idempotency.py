@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from openpaws.storage.database import Reader
+from openpaws.storage.database import Reader, Transaction
 from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import idempotency_keys as t
 from openpaws.storage.types import to_micros
@@ -47,7 +47,7 @@ def _store_statement(dialect: str) -> Prepared:
 
 
 def store(
-    conn: Connection,
+    tx: Transaction,
     api_key_id: int,
     key: str,
     fingerprint: str,
@@ -62,8 +62,8 @@ def store(
     serialised already.
     """
     status_code, body = answer
-    cursor = _store_statement(conn.dialect.name).execute(
-        conn,
+    cursor = _store_statement(tx.conn.dialect.name).execute(
+        tx.conn,
         {
             "b_api_key_id": api_key_id,
             "b_key": key,
@@ -80,8 +80,8 @@ def store(
     return bool(stored)
 
 
-def find(conn: Connection, api_key_id: int, key: str) -> Entry | None:
-    row = conn.execute(
+def find(tx: Transaction, api_key_id: int, key: str) -> Entry | None:
+    row = tx.conn.execute(
         select(t.c.fingerprint, t.c.status_code, t.c.body).where(
             t.c.api_key_id == api_key_id, t.c.key == key
         )
@@ -99,8 +99,10 @@ def lookup(reader: Reader, api_key_id: int, key: str, now: datetime) -> Entry | 
     return None if row is None else Entry(row[0], row[1], row[2])
 
 
-def purge_expired(conn: Connection, now: datetime, batch: int = 100) -> None:
-    """Drop a bounded batch of expired entries (called on writes, so cost stays small)."""
+def purge_expired(tx: Transaction, now: datetime, batch: int = 1000) -> int:
+    """Drop a bounded batch of expired entries; how many went."""
     expired = select(t.c.api_key_id, t.c.key).where(t.c.expires_at <= now).limit(batch)
-    for api_key_id, key in conn.execute(expired).all():
-        conn.execute(delete(t).where(t.c.api_key_id == api_key_id, t.c.key == key))
+    rows = tx.conn.execute(expired).all()
+    for api_key_id, key in rows:
+        tx.conn.execute(delete(t).where(t.c.api_key_id == api_key_id, t.c.key == key))
+    return len(rows)

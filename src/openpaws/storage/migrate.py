@@ -1,7 +1,14 @@
-"""Bring a database to the newest schema with Alembic."""
+"""Bring a database to the newest schema with Alembic.
+
+The core's revisions live in ``migrations/versions``; a dialect may bring revisions of its own
+(its data, in its package), given here as further version locations. Together they may have
+several heads, and a database is current when it is at every one of them.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -30,41 +37,44 @@ def include_object(
     return not (name or "").startswith(UNMODELLED)
 
 
-def _config() -> Config:
+def _config(locations: Sequence[Path]) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    every = [MIGRATIONS / "versions", *locations]
+    config.set_main_option("version_locations", os.pathsep.join(str(p) for p in every))
     return config
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
-    config = _config()
+def upgrade(db: Database, locations: Sequence[Path] = (), revision: str = "heads") -> None:
+    config = _config(locations)
     with db.engine.connect() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
         conn.commit()
 
 
-def head() -> str:
-    """The newest schema revision."""
-    return str(ScriptDirectory.from_config(_config()).get_current_head())
+def heads(locations: Sequence[Path] = ()) -> set[str]:
+    """The newest revisions."""
+    return set(ScriptDirectory.from_config(_config(locations)).get_heads())
 
 
-def is_current(db: Database) -> bool:
-    """True when the database is at the newest revision."""
+def is_current(db: Database, locations: Sequence[Path] = ()) -> bool:
+    """True when the database is at every newest revision."""
     with db.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision() == head()
+        return set(MigrationContext.configure(conn).get_current_heads()) == heads(locations)
 
 
 def autogenerate(db: Database, message: str) -> None:
-    """Developer helper: write a new revision from the difference to tables.py."""
-    config = _config()
+    """Developer helper: write a new core revision from the difference to tables.py."""
+    config = _config(())
     with db.engine.connect() as conn:
         config.attributes["connection"] = conn
         command.revision(config, message=message, autogenerate=True)
 
 
-def downgrade(db: Database, revision: str) -> None:
-    config = _config()
+def downgrade(db: Database, revision: str, locations: Sequence[Path] = ()) -> None:
+    config = _config(locations)
     with db.engine.connect() as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)

@@ -1,15 +1,15 @@
-"""An organization's own statuses, custom field definitions and rate limits."""
+"""An organization's own statuses and custom field definitions."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Table, func, insert, select
 
+from openpaws.domain.custom_fields import FieldSpec
 from openpaws.domain.entities import CustomFieldDefinition, CustomStatus
-from openpaws.storage.database import Reader
-from openpaws.storage.tables import custom_field_definitions, custom_statuses, rate_limits
+from openpaws.domain.statuses import StatusSpec
+from openpaws.storage.database import Reader, Transaction
+from openpaws.storage.tables import custom_field_definitions, custom_statuses
 
 _STATUS_SQL = (
     "SELECT id, uuid, organization_id, label, status_class, is_public, is_default, position "
@@ -43,41 +43,40 @@ def field_definitions(
     return result
 
 
-def next_position(conn: Connection, table_name: str, organization_id: int) -> int:
-    table = {"statuses": custom_statuses, "fields": custom_field_definitions}[table_name]
-    current = conn.execute(
+def _next_position(tx: Transaction, table: Table, organization_id: int) -> int:
+    current = tx.conn.execute(
         select(func.max(table.c.position)).where(table.c.organization_id == organization_id)
     ).scalar()
     return 0 if current is None else int(current) + 1
 
 
-def insert_status(conn: Connection, **values: Any) -> None:
-    conn.execute(insert(custom_statuses).values(**values))
-
-
-def insert_field(conn: Connection, **values: Any) -> None:
-    conn.execute(insert(custom_field_definitions).values(**values))
-
-
-def set_rate_limit(
-    conn: Connection, organization_id: int, endpoint_class: str, per_hour: int
-) -> None:
-    conn.execute(
-        delete(rate_limits).where(
-            rate_limits.c.organization_id == organization_id,
-            rate_limits.c.endpoint_class == endpoint_class,
-        )
-    )
-    conn.execute(
-        insert(rate_limits).values(
-            organization_id=organization_id, endpoint_class=endpoint_class, per_hour=per_hour
+def insert_status(tx: Transaction, *, uuid: str, organization_id: int, spec: StatusSpec) -> None:
+    tx.conn.execute(
+        insert(custom_statuses).values(
+            uuid=uuid,
+            organization_id=organization_id,
+            label=spec.label,
+            status_class=spec.status_class.value,
+            is_public=spec.is_public,
+            is_default=spec.is_default,
+            position=_next_position(tx, custom_statuses, organization_id),
         )
     )
 
 
-def rate_limit(reader: Reader, organization_id: int, endpoint_class: str) -> int | None:
-    value = reader.scalar(
-        "SELECT per_hour FROM rate_limits WHERE organization_id = :org AND endpoint_class = :cls",
-        {"org": organization_id, "cls": endpoint_class},
+def insert_field(tx: Transaction, *, uuid: str, organization_id: int, spec: FieldSpec) -> None:
+    tx.conn.execute(
+        insert(custom_field_definitions).values(
+            uuid=uuid,
+            organization_id=organization_id,
+            entity=spec.entity,
+            field_key=spec.field_key,
+            label=spec.label,
+            field_type=spec.field_type,
+            required=spec.required,
+            help_text=spec.help_text,
+            options=list(spec.options) if spec.options else None,
+            section=spec.section,
+            position=_next_position(tx, custom_field_definitions, organization_id),
+        )
     )
-    return None if value is None else int(value)

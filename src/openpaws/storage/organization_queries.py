@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from openpaws.domain.entities import Organization
-from openpaws.domain.geo import Box
+from openpaws.domain.geo import Box, Point, bounding_box, haversine_miles
+from openpaws.domain.search import Near, OrganizationPage, OrganizationSearch, OrganizationSort
 from openpaws.storage.database import Reader
 from openpaws.storage.records import ORGANIZATION_SELECT, organization_from_row
+from openpaws.storage.sql import bind_list, like_pattern
 
 ORG_SELECT = f"SELECT {ORGANIZATION_SELECT} FROM organizations o"
 
 ORDERINGS = {
-    "name": "o.name ASC, o.id ASC",
-    "-name": "o.name DESC, o.id DESC",
-    "country": "o.country ASC, o.id ASC",
-    "-country": "o.country DESC, o.id DESC",
-    "state": "o.state ASC, o.id ASC",
-    "-state": "o.state DESC, o.id DESC",
-    "id": "o.id ASC",
+    OrganizationSort.NAME_ASC: "o.name ASC, o.id ASC",
+    OrganizationSort.NAME_DESC: "o.name DESC, o.id DESC",
+    OrganizationSort.COUNTRY_ASC: "o.country ASC, o.id ASC",
+    OrganizationSort.COUNTRY_DESC: "o.country DESC, o.id DESC",
+    OrganizationSort.STATE_ASC: "o.state ASC, o.id ASC",
+    OrganizationSort.STATE_DESC: "o.state DESC, o.id DESC",
 }
 
 
@@ -39,11 +40,25 @@ def located_in_box(reader: Reader, box: Box) -> list[tuple[int, float, float]]:
     return [(int(i), float(lat), float(lon)) for i, lat, lon in rows]
 
 
+def organizations_near(reader: Reader, near: Near) -> dict[int, float]:
+    """Organization id -> distance in miles, for those within ``near.miles`` of ``near.point``.
+
+    The bounding box query is index-driven; the exact distance is computed once per
+    organization in the box, never per animal.
+    """
+    found = {}
+    for org_id, lat, lon in located_in_box(reader, bounding_box(near.point, near.miles)):
+        miles = haversine_miles(near.point, Point(lat, lon))
+        if miles <= near.miles:
+            found[org_id] = miles
+    return found
+
+
 def ids_for_codes(reader: Reader, codes: Sequence[str]) -> list[int]:
     """The ids of the organizations with these public codes (matched case-insensitively)."""
-    params = {f"code_{i}": code.upper() for i, code in enumerate(codes)}
-    placeholders = ", ".join(f":{name}" for name in params)
-    rows = reader.all(f"SELECT id FROM organizations WHERE code IN ({placeholders})", params)
+    params: dict[str, object] = {}
+    bound = bind_list(params, "code", [code.upper() for code in codes])
+    rows = reader.all(f"SELECT id FROM organizations WHERE code IN {bound}", params)
     return [int(row[0]) for row in rows]
 
 
@@ -73,59 +88,80 @@ def by_ids(reader: Reader, ids: Sequence[int]) -> list[Organization]:
     """The organizations with these ids, in the order given."""
     if not ids:
         return []
-    params = {f"id_{i}": v for i, v in enumerate(ids)}
-    placeholders = ", ".join(f":{name}" for name in params)
-    rows = reader.all(f"{ORG_SELECT} WHERE o.id IN ({placeholders})", params)
+    params: dict[str, object] = {}
+    rows = reader.all(f"{ORG_SELECT} WHERE o.id IN {bind_list(params, 'id', ids)}", params)
     found = {org.id: org for org in map(organization_from_row, rows)}
     return [found[i] for i in ids if i in found]
 
 
-class OrganizationWhere:
+class _Where:
     """A WHERE clause over ``organizations o``."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.params: dict[str, object] = {}
 
-    def _in(self, column: str, name: str, values: Sequence[object]) -> None:
-        names = [f"{name}_{i}" for i in range(len(values))]
-        self.params.update(zip(names, values, strict=True))
-        self.parts.append(f"{column} IN ({', '.join(':' + n for n in names)})")
-
     def contains(self, columns: Sequence[str], name: str, text: str) -> None:
-        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        self.params[name] = f"%{escaped}%"
+        self.params[name] = like_pattern(text.lower())
         self.parts.append(
             "(" + " OR ".join(f"lower({c}) LIKE :{name} ESCAPE '\\'" for c in columns) + ")"
         )
 
     def any_of(self, column: str, name: str, values: Sequence[object]) -> None:
         if values:
-            self._in(column, name, values)
+            self.parts.append(f"{column} IN {bind_list(self.params, name, values)}")
 
     @property
     def sql(self) -> str:
         return " AND ".join(self.parts) or "1 = 1"
 
 
-def count(reader: Reader, where: OrganizationWhere) -> int:
+def _where(spec: OrganizationSearch) -> _Where:
+    where = _Where()
+    if spec.name:
+        where.contains(("o.name",), "name", spec.name)
+    if spec.query:
+        where.contains(("o.name", "o.city", "o.state", "o.code"), "query", spec.query)
+    where.any_of("o.state", "state", [s.upper() for s in spec.states])
+    where.any_of("o.country", "country", [c.upper() for c in spec.countries])
+    return where
+
+
+def search(reader: Reader, spec: OrganizationSearch) -> OrganizationPage:
+    """One page of organizations matching ``spec``, with the exact total."""
+    where = _where(spec)
+    order = spec.order
+    if spec.near is None:
+        return OrganizationPage(_page(reader, where, order, spec), _count(reader, where))
+    distances = organizations_near(reader, spec.near)
+    where.any_of("o.id", "near", sorted(distances) or [-1])
+    if order.by_distance:
+        ids = _matching_ids(reader, where)
+        ids.sort(key=lambda i: (distances[i], i), reverse=order is OrganizationSort.DISTANCE_DESC)
+        orgs = by_ids(reader, ids[spec.offset : spec.offset + spec.limit])
+        total = len(ids)
+    else:
+        orgs, total = _page(reader, where, order, spec), _count(reader, where)
+    return OrganizationPage(orgs, total, {o.id: distances[o.id] for o in orgs})
+
+
+def _count(reader: Reader, where: _Where) -> int:
     return int(
         reader.scalar(f"SELECT count(*) FROM organizations o WHERE {where.sql}", where.params)
     )
 
 
-def page(
-    reader: Reader, where: OrganizationWhere, ordering: str, limit: int, offset: int
+def _page(
+    reader: Reader, where: _Where, order: OrganizationSort, spec: OrganizationSearch
 ) -> list[Organization]:
     rows = reader.all(
-        f"{ORG_SELECT} WHERE {where.sql} ORDER BY {ORDERINGS[ordering]} "
-        "LIMIT :limit OFFSET :offset",
-        {**where.params, "limit": limit, "offset": offset},
+        f"{ORG_SELECT} WHERE {where.sql} ORDER BY {ORDERINGS[order]} LIMIT :limit OFFSET :offset",
+        {**where.params, "limit": spec.limit, "offset": spec.offset},
     )
     return [organization_from_row(row) for row in rows]
 
 
-def matching_ids(reader: Reader, where: OrganizationWhere) -> list[int]:
+def _matching_ids(reader: Reader, where: _Where) -> list[int]:
     return [
         int(r[0])
         for r in reader.all(f"SELECT o.id FROM organizations o WHERE {where.sql}", where.params)

@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import insert
 
+from openpaws.domain.events import Event
+from openpaws.storage.database import Transaction
 from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import outbox_events
 
 _INSERT = Prepared(insert(outbox_events), by_columns=True)
 
 
-def add_event(
-    conn: Connection,
-    organization_id: int | None,
-    event_type: str,
-    payload: dict[str, Any],
-    now: datetime,
-) -> None:
+def add_event(tx: Transaction, event: Event) -> None:
+    """Keep ``event`` with the change that made it: both commit, or neither."""
     _INSERT.execute(
-        conn,
+        tx.conn,
         {
             "uuid": str(uuid.uuid4()),
-            "organization_id": organization_id,
-            "event_type": event_type,
-            "payload": payload,
-            "created_at": now,
+            "organization_id": event.organization_id,
+            "person_id": event.person_id,
+            "event_type": event.type.value,
+            "subject": event.subject,
+            "payload": event.snapshot,
+            "created_at": event.occurred_at,
         },
     ).close()

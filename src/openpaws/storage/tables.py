@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Float,
     ForeignKey,
@@ -26,6 +27,7 @@ metadata = MetaData(
         "uq": "uq_%(table_name)s_%(column_0_N_name)s",
         "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
         "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
     }
 )
 
@@ -219,28 +221,44 @@ custom_field_definitions = Table(
     UniqueConstraint("organization_id", "entity", "field_key"),
 )
 
-# Per-organization overrides of the hourly request limits (endpoint class -> requests/hour).
-rate_limits = Table(
-    "rate_limits",
-    metadata,
-    Column("organization_id", ForeignKey("organizations.id"), primary_key=True),
-    Column("endpoint_class", String(32), primary_key=True),
-    Column("per_hour", Integer, nullable=False),
-)
-
 api_keys = Table(
     "api_keys",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    Column("organization_id", ForeignKey("organizations.id"), nullable=False),
+    # The one dialect whose requests the key is good for.
+    Column("dialect", String(32), nullable=False, server_default=""),
+    # The account: an organization or a person (exactly one).
+    Column("organization_id", ForeignKey("organizations.id")),
+    Column("person_id", ForeignKey("persons.id")),
     Column("key_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),  # shown in listings
     Column("last_four", String(4), nullable=False),
-    Column("scope", String(16), nullable=False),  # read, or write (write + read)
+    Column("scopes", JSONText, nullable=False),  # canonical resource:action scopes
+    Column("plan", String(32)),
     Column("name", String(200)),
     Column("created_at", Timestamp, nullable=False),
+    Column("expires_at", Timestamp),
+    Column("last_used_at", Timestamp),
     Column("revoked_at", Timestamp),
+    CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_account"),
+)
+
+# An operator's own numbers for one quota of a dialect, for one organization or one key.
+quota_overrides = Table(
+    "quota_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dialect", String(32), nullable=False),
+    Column("quota", String(32), nullable=False),
+    Column("organization_id", ForeignKey("organizations.id")),
+    Column("api_key_id", ForeignKey("api_keys.id")),
+    Column("period", String(8), nullable=False),  # second, minute or hour
+    Column("per_period", Integer, nullable=False),
+    Column("burst", Integer),  # at most this many in any one second
+    CheckConstraint("(organization_id IS NULL) <> (api_key_id IS NULL)", name="one_owner"),
+    Index("ix_quota_overrides_organization", "dialect", "quota", "organization_id"),
+    Index("ix_quota_overrides_api_key", "dialect", "quota", "api_key_id"),
 )
 
 # A write's outcome under an Idempotency-Key, kept so a retry replays it.
@@ -263,9 +281,12 @@ outbox_events = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("uuid", String(36), nullable=False, unique=True),
+    # The accounts it belongs to: an organization, a person, or both.
     Column("organization_id", ForeignKey("organizations.id")),
-    Column("event_type", String(64), nullable=False),
-    Column("payload", JSONText, nullable=False),
+    Column("person_id", ForeignKey("persons.id")),
+    Column("event_type", String(64), nullable=False),  # canonical: animal.created, ...
+    Column("subject", String(36)),  # the UUID of the record it is about
+    Column("payload", JSONText, nullable=False),  # the record as committed
     Column("created_at", Timestamp, nullable=False),
     Column("delivered_at", Timestamp),
     Index("ix_outbox_events_delivered_at_id", "delivered_at", "id"),
@@ -277,6 +298,8 @@ oauth_clients = Table(
     Column("id", Integer, primary_key=True),
     Column("client_id", String(64), nullable=False, unique=True),
     Column("secret_hash", String(64), nullable=False),
+    # The one dialect whose tokens the client gets.
+    Column("dialect", String(32), nullable=False, server_default=""),
     Column("name", String(200), nullable=False),
     Column("created_at", Timestamp, nullable=False),
     Column("revoked_at", Timestamp),

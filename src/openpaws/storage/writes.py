@@ -6,10 +6,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, select, text
+from sqlalchemy import Table, insert, text
 
 from openpaws.storage.counts import bump_counter
-from openpaws.storage.database import SERVING_CACHE_KIB, Database
+from openpaws.storage.database import SERVING_CACHE_KIB, Database, Reader, Transaction
 from openpaws.storage.tables import (
     animals,
     custom_field_definitions,
@@ -25,7 +25,7 @@ BULK_CACHE_KIB = 256_000  # the writer's SQLite page cache during a bulk load
 
 
 @contextmanager
-def bulk_load(db: Database) -> Iterator[Connection]:
+def bulk_load(db: Database) -> Iterator[Transaction]:
     """One transaction for a bulk load (demo data, imports): all of it or none of it.
 
     On SQLite the substring index is built once at the end instead of row by row, where FTS5's
@@ -34,9 +34,10 @@ def bulk_load(db: Database) -> Iterator[Connection]:
     indexing trigger is dropped and re-created inside the same transaction, so a failed load
     leaves it in place.
     """
-    with db.transaction() as conn:
+    with db.transaction() as tx:
+        conn = tx.conn
         if not db.is_sqlite:
-            yield conn
+            yield tx
             return
         trigger = conn.exec_driver_sql(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,)
@@ -44,16 +45,17 @@ def bulk_load(db: Database) -> Iterator[Connection]:
         conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
         try:
             conn.exec_driver_sql(f"DROP TRIGGER {_INDEX_TRIGGER}")
-            yield conn
+            yield tx
             conn.exec_driver_sql(_REBUILD_INDEX)
             conn.exec_driver_sql(trigger)
         finally:
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SERVING_CACHE_KIB}")
 
 
-def _insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def _insert(tx: Transaction, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows; where they carry their own ids, move PostgreSQL's id sequence past them
     so later inserts that let the database choose never collide."""
+    conn = tx.conn
     conn.execute(insert(table), list(rows))
     if rows and "id" in rows[0] and conn.dialect.name == "postgresql":
         conn.execute(
@@ -64,27 +66,27 @@ def _insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> N
         )
 
 
-def insert_organizations(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    _insert(conn, organizations, rows)
+def insert_organizations(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, organizations, rows)
 
 
-def insert_persons(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    _insert(conn, persons, rows)
+def insert_persons(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, persons, rows)
 
 
-def insert_custom_statuses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    _insert(conn, custom_statuses, rows)
+def insert_custom_statuses(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, custom_statuses, rows)
 
 
-def insert_custom_fields(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    _insert(conn, custom_field_definitions, rows)
+def insert_custom_fields(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, custom_field_definitions, rows)
 
 
-def insert_animals(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    _insert(conn, animals, rows)
-    bump_counter(conn, "animals")
+def insert_animals(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, animals, rows)
+    bump_counter(tx.conn, "animals")
 
 
-def row_count(conn: Connection, table_name: str) -> int:
+def row_count(reader: Reader, table_name: str) -> int:
     table = {"animals": animals, "organizations": organizations, "persons": persons}[table_name]
-    return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+    return int(reader.scalar(f"SELECT count(*) FROM {table.name}"))

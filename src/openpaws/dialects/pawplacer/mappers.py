@@ -8,7 +8,7 @@ import msgspec
 
 from openpaws.dialects.encoded import EncodedMemo
 from openpaws.dialects.pawplacer import vocab, wire
-from openpaws.domain import animal_changes
+from openpaws.domain import statuses
 from openpaws.domain.entities import Address, AnimalDetails, CustomFieldDefinition, Person
 
 
@@ -43,7 +43,7 @@ def pet(details: AnimalDetails) -> wire.Pet:
         id=a.uuid,
         name=a.name,
         species=vocab.SPECIES_OUT[a.type],
-        status=animal_changes.status_label(details),
+        status=statuses.status_label(details),
         health=a.health,
         show_public=a.show_public,
         breed=[b for b in (a.breed_primary, a.breed_secondary) if b],

@@ -3,68 +3,45 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
+from openpaws.dialects import inputs
+from openpaws.dialects.inputs import Invalid, Reader
 from openpaws.dialects.pawplacer import vocab
-from openpaws.domain import org_settings
-from openpaws.domain.errors import FieldProblem, InvalidInput
 from openpaws.domain.search import AnimalFilters
-from openpaws.storage.database import Database
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 20
 MAX_OFFSET = 10_000_000
 
 
-def _integer(
-    query: Mapping[str, str], name: str, default: int, problems: list[FieldProblem]
-) -> int:
-    text = query.get(name, "").strip()
-    if not text:
-        return default
-    if not text.isdigit():
-        problems.append(FieldProblem("query", name, "Expected a whole number"))
-        return default
-    return int(text)
+@dataclass(frozen=True)
+class PetSearch:
+    filters: AnimalFilters
+    limit: int  # 1 to 100: more is clamped to 100, as PawPlacer does
+    offset: int
+    status_label: str | None  # a label of the organization's, or a status class name
 
 
-def pet_search(
-    db: Database, organization_id: int, query: Mapping[str, str]
-) -> tuple[AnimalFilters, int, int]:
-    """(filters, limit, offset); limit is clamped to 100 as PawPlacer does."""
-    problems: list[FieldProblem] = []
-    limit = _integer(query, "limit", DEFAULT_LIMIT, problems)
-    if limit < 1:
-        problems.append(FieldProblem("query", "limit", "Must be between 1 and 100"))
-    offset = _integer(query, "offset", 0, problems)
-    if offset > MAX_OFFSET:
-        problems.append(FieldProblem("query", "offset", f"Must be at most {MAX_OFFSET}"))
-    types: tuple[str, ...] = ()
-    species = query.get("species", "").strip().lower()
-    if species:
-        if species not in vocab.SPECIES_IN:
-            allowed = ", ".join(sorted(set(vocab.SPECIES_OUT.values())))
-            problems.append(FieldProblem("query", "species", f"Expected one of: {allowed}"))
-        else:
-            types = (vocab.SPECIES_IN[species],)
-    updated_since = None
-    if since := query.get("updated_since", "").strip():
-        try:
-            updated_since = datetime.fromisoformat(since.replace("Z", "+00:00"))
-        except ValueError:
-            problems.append(FieldProblem("query", "updated_since", "Expected ISO-8601 timestamp"))
-        else:
-            updated_since = (
-                updated_since if updated_since.tzinfo else updated_since.replace(tzinfo=UTC)
-            )
-    if problems:
-        raise InvalidInput("Validation failed", fields=tuple(problems))
-    label = query.get("status", "").strip()
+def _species(value: str) -> str:
+    found = vocab.SPECIES_IN.get(value.strip().lower())
+    if found is None:
+        raise Invalid("not_one_of", allowed=", ".join(sorted(set(vocab.SPECIES_OUT.values()))))
+    return found
+
+
+def pet_search(query: Mapping[str, str]) -> PetSearch:
+    r = Reader(query, "query", vocab.MESSAGES)
+    limit = r.get("limit", inputs.whole_number(1, MAX_LIMIT, clamp=True), DEFAULT_LIMIT)
+    offset = r.get("offset", inputs.whole_number(0, MAX_OFFSET), 0)
+    species = r.get("species", _species, None)
+    updated_since = r.get("updated_since", inputs.moment, None)
+    r.finish()
     filters = AnimalFilters(
         statuses=(),
-        types=types,
+        types=(species,) if species else (),
         text=query.get("search", "").strip() or None,
         updated_since=updated_since,
-        status_label=org_settings.label_match(db, organization_id, label) if label else None,
     )
-    return filters, min(limit, MAX_LIMIT), offset
+    label = query.get("status", "").strip() or None
+    return PetSearch(filters, limit, offset, label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openpaws.dialects.inputs import Messages
 from openpaws.domain import taxonomy
 from openpaws.domain.vocab import Age, Coat, Health, PersonRole, PersonStatus, Sex, Size
 
@@ -77,3 +78,36 @@ PERSON_TYPES = tuple(
     for r in (PersonRole.ADOPTER, PersonRole.FOSTER, PersonRole.SURRENDER, PersonRole.VOLUNTEER)
 )
 PERSON_STATUSES = tuple(s.value for s in PersonStatus)
+
+# How PawPlacer words the problems of a field (see openpaws.dialects.inputs).
+MESSAGES = Messages(
+    {
+        "not_integer": "Expected a whole number",
+        "too_large": "Must be at most {high}",
+        "not_moment": "Expected ISO-8601 timestamp",
+        "not_number": "Expected number or numeric string",
+        "negative": "Must be at least 0",
+        "not_urls": "Expected http(s) URLs",
+        "not_weight": "Expected a number with an optional unit (lb, kg, g, oz)",
+        "not_email": "Invalid email address",
+    }
+)
+
+# PawPlacer's names for canonical fields, where they differ (used in error details).
+FIELD_NAMES = {
+    "type": "species",
+    "age": "age_category",
+    "organization_animal_id": "custom_id",
+    "custom_status": "custom_status_id",
+    "veterinarian": "primary_veterinarian_id",
+    "spayed_neutered": "spayed",
+    "birth_date": "age_birthday",
+    "coat": "coat_length",
+    "photos": "image_urls",
+}
+
+# The names of PawPlacer's quotas (its documented endpoint classes).
+LIST_QUOTA = "list"
+DETAIL_QUOTA = "detail"
+CUSTOM_FIELDS_QUOTA = "custom_fields"
+WRITE_QUOTA = "write"

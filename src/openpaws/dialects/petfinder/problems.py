@@ -1,11 +1,14 @@
-"""Rendering errors as Petfinder's RFC 9457 problem documents."""
+"""Petfinder's answers: RFC 9457 problem documents for errors, token lifetime on successes."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+
 import msgspec
-from litestar import Response
 
 from openpaws.dialects.petfinder import wire
+from openpaws.dialects.pipeline import Call, Reply
 from openpaws.domain.errors import (
     InvalidClient,
     InvalidInput,
@@ -19,46 +22,55 @@ from openpaws.domain.errors import (
 
 TYPE_BASE = "https://www.petfinder.com/developers/v2/docs/errors/"
 MEDIA_TYPE = "application/problem+json"
+TOKEN_HEADER = "X-Token-Expires-In"
 
-# (error class, Petfinder error code, title); the first matching class wins.
-_KINDS: tuple[tuple[type[OpenPawsError], str, str], ...] = (
-    (InvalidClient, "ERR-401", "invalid_client"),
-    (Unauthenticated, "ERR-401", "Unauthorized"),
-    (PermissionDenied, "ERR-403", "Access Forbidden"),
-    (NotFound, "ERR-404", "Not Found"),
-    (MethodNotAllowed, "ERR-405", "Method Not Allowed"),
-    (MissingInput, "ERR-00001", "Missing Parameters"),
-    (InvalidInput, "ERR-00002", "Invalid Request"),
+# (error class, status, Petfinder error code, title); the first matching class wins.
+_KINDS: tuple[tuple[type[OpenPawsError], int, str, str], ...] = (
+    (InvalidClient, 401, "ERR-401", "invalid_client"),
+    (Unauthenticated, 401, "ERR-401", "Unauthorized"),
+    (PermissionDenied, 403, "ERR-403", "Access Forbidden"),
+    (NotFound, 404, "ERR-404", "Not Found"),
+    (MethodNotAllowed, 405, "ERR-405", "Method Not Allowed"),
+    (MissingInput, 400, "ERR-00001", "Missing Parameters"),
+    (InvalidInput, 400, "ERR-00002", "Invalid Request"),
 )
+_UNEXPECTED = (500, "ERR-500", "Internal Server Error")
+# Errors of the token endpoint titled with their OAuth error code.
 _OAUTH_TITLES = {"unsupported_grant_type"}
 
 
-def problem(error: OpenPawsError) -> wire.Problem:
-    code, title = next(
-        ((code, title) for cls, code, title in _KINDS if isinstance(error, cls)),
-        ("ERR-500", "Internal Server Error"),
+def problem(error: OpenPawsError) -> tuple[int, wire.Problem]:
+    status, code, title = next(
+        ((status, code, title) for cls, status, code, title in _KINDS if isinstance(error, cls)),
+        _UNEXPECTED,
     )
     if error.code in _OAUTH_TITLES:
         title = error.code
+    detail = error.message if status < 500 else "The request ran into an unexpected error."
     invalid = None
     if isinstance(error, InvalidInput):
         invalid = [wire.InvalidParam(f.location, f.name, f.message) for f in error.fields]
-    return wire.Problem(
+    body = wire.Problem(
         type=f"{TYPE_BASE}{code}/",
-        status=error.status,
+        status=status,
         title=title,
-        detail=error.message,
+        detail=detail,
         invalid_params=invalid,
     )
+    return status, body
 
 
-def problem_response(error: OpenPawsError) -> Response[bytes]:
-    return Response(
-        content=msgspec.json.encode(problem(error)),
-        status_code=error.status,
-        media_type=MEDIA_TYPE,
-    )
+class Presenter:
+    def success(self, call: Call, status: int, body: bytes, headers: Mapping[str, str]) -> Reply:
+        found = dict(headers)
+        principal = call.principal
+        if principal is not None and principal.credential.expires_at is not None:
+            found[TOKEN_HEADER] = str(principal.credential.expires_at - int(time.time()))
+        return Reply(status, body, found)
 
+    def replay(self, call: Call, status: int, body: bytes) -> Reply:
+        return self.success(call, status, body, {})
 
-def unexpected() -> OpenPawsError:
-    return OpenPawsError("The request ran into an unexpected error.")
+    def failure(self, call: Call, error: OpenPawsError) -> Reply:
+        status, body = problem(error)
+        return Reply(status, msgspec.json.encode(body), media_type=MEDIA_TYPE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openpaws.domain.search import AnimalSort, OrganizationSort
 from openpaws.domain.vocab import Age, Coat, Sex, Size, StatusClass
 
 AGE_OUT = {Age.BABY: "Baby", Age.YOUNG: "Young", Age.ADULT: "Adult", Age.SENIOR: "Senior"}
@@ -39,3 +40,22 @@ STATUS_OUT = {
 }
 STATUS_IN = {label: (status.value,) for status, label in STATUS_OUT.items()}
 VISIBLE_STATUSES = tuple(status.value for status in STATUS_OUT)
+
+# Petfinder's sort words; the minus sign reverses.
+ANIMAL_SORT_IN = {
+    "recent": AnimalSort.PUBLISHED_DESC,
+    "-recent": AnimalSort.PUBLISHED_ASC,
+    "distance": AnimalSort.DISTANCE_ASC,
+    "-distance": AnimalSort.DISTANCE_DESC,
+    "random": AnimalSort.RANDOM,
+}
+ORGANIZATION_SORT_IN = {
+    "distance": OrganizationSort.DISTANCE_ASC,
+    "-distance": OrganizationSort.DISTANCE_DESC,
+    "name": OrganizationSort.NAME_ASC,
+    "-name": OrganizationSort.NAME_DESC,
+    "country": OrganizationSort.COUNTRY_ASC,
+    "-country": OrganizationSort.COUNTRY_DESC,
+    "state": OrganizationSort.STATE_ASC,
+    "-state": OrganizationSort.STATE_DESC,
+}

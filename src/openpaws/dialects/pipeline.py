@@ -1,0 +1,257 @@
+"""The one request pipeline every dialect's routes run through.
+
+For each request: authenticate (the dialect's scheme), check the scope the route needs, replay
+an idempotent answer, count the quota, run the use case (reads on a reader, writes in one
+transaction that also keeps the idempotent answer), and render the answer or the error in the
+dialect's shape. The pipeline knows no dialect; a dialect gives routes, an auth scheme and a
+presenter (:class:`~openpaws.dialects.registry.Dialect`).
+
+It is framework-free: a :class:`Call` is built from the ASGI scope and the body, and a
+:class:`Reply` is what goes back. :mod:`openpaws.dialects.asgi` feeds it from Litestar's
+route handlers and from the thin path beneath Litestar.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import parse_qsl, unquote
+
+import msgspec
+
+from openpaws.domain.errors import InvalidInput, OpenPawsError
+from openpaws.platform import idempotency
+from openpaws.platform.api_keys import Usage
+from openpaws.platform.principals import CredentialKind, Principal, Scope
+from openpaws.platform.quotas import Quota, Quotas, RateLimited, Verdict
+from openpaws.storage.database import Database, Reader
+
+if TYPE_CHECKING:
+    from openpaws.config import Settings
+
+logger = logging.getLogger("openpaws.pipeline")
+_encode = msgspec.json.Encoder().encode
+
+
+class RequestTooLarge(InvalidInput):
+    code = "request_too_large"
+    status = 413
+
+
+class BadRequest(InvalidInput):
+    """A request refused before any route ran (the framework could not read it)."""
+
+    code = "bad_request"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of a dialect: method, path under the dialect's prefix, and what it needs.
+
+    ``handler`` takes the :class:`Call` (and, for writes, the :class:`Transaction` to work in)
+    and returns what to encode as the body: a msgspec Struct, ``msgspec.Raw``, ``bytes``
+    (already encoded), or a whole :class:`Reply`. Path parameters are written ``{name}``
+    (one segment) or ``{name:path}`` (the rest of the path).
+    """
+
+    method: str
+    path: str
+    handler: Callable[..., Any]
+    scope: Scope | None = None  # None: no credential is asked for
+    quota: str | None = None  # the name of one of the dialect's quotas
+    write: bool = False
+    status: int = 200
+    idempotent: bool = False  # honours an Idempotency-Key header
+    headers: Mapping[str, str] = field(default_factory=dict)  # added to every success
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str | None = "application/json"
+
+
+class Call:
+    """One request as the pipeline and a handler see it."""
+
+    __slots__ = (
+        "_query",
+        "_query_items",
+        "body",
+        "headers",
+        "method",
+        "mounted",
+        "params",
+        "path",
+        "principal",
+        "raw_path",
+        "request_id",
+        "route",
+        "scope",
+        "verdict",
+    )
+
+    def __init__(
+        self, scope: Mapping[str, Any], body: bytes, mounted: Mounted, params: dict[str, str]
+    ) -> None:
+        self.scope = scope
+        self.mounted = mounted
+        self.method: str = scope["method"]
+        self.path: str = scope["path"]
+        raw = scope.get("raw_path")
+        self.raw_path: str = raw.decode("latin-1") if raw else self.path
+        self.params = params
+        self.body = body
+        self.headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+        self.request_id: str = scope.get("state", {}).get("request_id", "")
+        self.route: Route | None = None
+        self.principal: Principal | None = None
+        self.verdict: Verdict | None = None
+        self._query_items: list[tuple[str, str]] | None = None
+        self._query: dict[str, str] | None = None
+
+    @property
+    def query_items(self) -> list[tuple[str, str]]:
+        """Every (name, value) of the query string, in order; parsed once."""
+        if self._query_items is None:
+            raw = self.scope.get("query_string", b"").decode("latin-1")
+            self._query_items = parse_qsl(raw, keep_blank_values=True)
+        return self._query_items
+
+    @property
+    def query(self) -> dict[str, str]:
+        """Each query parameter's first value."""
+        if self._query is None:
+            found: dict[str, str] = {}
+            for name, value in self.query_items:
+                found.setdefault(name, value)
+            self._query = found
+        return self._query
+
+    def raw_param(self, after: str) -> str:
+        """The rest of the raw path after ``after``, percent-decoded once (so an encoded
+        ``/`` in an identifier stays part of it)."""
+        return unquote(self.raw_path.split(after, 1)[1])
+
+    @property
+    def reader(self) -> Reader:
+        return self.mounted.runtime.db.reader()
+
+    def require_principal(self) -> Principal:
+        assert self.principal is not None, "the route asks for no credential"
+        return self.principal
+
+
+class AuthScheme(Protocol):
+    """How a dialect's requests carry a credential, and how it is checked."""
+
+    def authenticate(self, call: Call, dialect: str) -> Principal: ...
+
+
+class Presenter(Protocol):
+    """How a dialect shapes what goes back: successes, replays and errors."""
+
+    def success(
+        self, call: Call, status: int, body: bytes, headers: Mapping[str, str]
+    ) -> Reply: ...
+
+    def replay(self, call: Call, status: int, body: bytes) -> Reply: ...
+
+    def failure(self, call: Call, error: OpenPawsError) -> Reply: ...
+
+
+@dataclass
+class Runtime:
+    """What every mounted dialect shares: the database, the settings, the quota counters."""
+
+    db: Database
+    settings: Settings
+    quotas: Quotas
+    key_usage: Usage
+    inline_reads: bool  # reads run on the event loop (SQLite without Redis)
+
+
+@dataclass
+class Mounted:
+    """A dialect mounted at its prefix: what its routes run with."""
+
+    name: str
+    prefix: str
+    runtime: Runtime
+    auth: AuthScheme | None
+    quotas: Mapping[str, Quota]
+    max_body_bytes: int
+    presenter: Presenter = field(init=False)
+
+
+def run(route: Route, call: Call) -> Reply:
+    """The pipeline: every request of every dialect goes through here."""
+    mounted = call.mounted
+    presenter = mounted.presenter
+    call.route = route
+    try:
+        if route.scope is not None:
+            assert mounted.auth is not None, f"{mounted.name} has no auth scheme"
+            call.principal = principal = mounted.auth.authenticate(call, mounted.name)
+            principal.require(route.scope)
+        key = _idempotency_key(route, call)
+        quota = mounted.quotas[route.quota] if route.quota else None
+        if key is not None:
+            if quota is not None:
+                call.verdict = _quotas(call).standing(
+                    call.reader, mounted.name, quota, *_counted(call)
+                )
+            replay = idempotency.stored_replay(call.reader, key)
+            if replay is not None:
+                return presenter.replay(call, replay.status_code, replay.body.encode())
+        if quota is not None:
+            call.verdict = _quotas(call).hit(call.reader, mounted.name, quota, *_counted(call))
+        result = _write(route, call, key) if route.write else route.handler(call)
+        if isinstance(result, Reply):
+            return result
+        body = result if isinstance(result, bytes) else _encode(result)
+        return presenter.success(call, route.status, body, route.headers)
+    except idempotency.AlreadyAnswered as answered:
+        return presenter.replay(call, answered.replay.status_code, answered.replay.body.encode())
+    except RateLimited as refused:
+        call.verdict = refused.verdict
+        return presenter.failure(call, refused)
+    except OpenPawsError as error:
+        return presenter.failure(call, error)
+    except Exception:
+        logger.exception("unexpected error", extra={"request_id": call.request_id})
+        return presenter.failure(call, OpenPawsError("Something went wrong"))
+
+
+def _write(route: Route, call: Call, key: idempotency.IdempotencyKey | None) -> bytes:
+    """The use case in one transaction, with its idempotent answer kept in the same one."""
+    with call.mounted.runtime.db.transaction() as tx:
+        result = route.handler(call, tx)
+        body = result if isinstance(result, bytes) else _encode(result)
+        if key is not None:
+            idempotency.settle(tx, key, route.status, body.decode())
+    return body
+
+
+def _quotas(call: Call) -> Quotas:
+    return call.mounted.runtime.quotas
+
+
+def _counted(call: Call) -> tuple[Principal | None, str]:
+    """Whom a quota may count: the caller, and the client's address."""
+    client = call.scope.get("client")
+    return call.principal, client[0] if client else ""
+
+
+def _idempotency_key(route: Route, call: Call) -> idempotency.IdempotencyKey | None:
+    if not route.idempotent or call.principal is None:
+        return None
+    value = call.headers.get("idempotency-key")
+    credential = call.principal.credential
+    if value is None or credential.kind is not CredentialKind.API_KEY:
+        return None
+    return idempotency.key_for(credential.id, value, call.method, call.raw_path, call.body)
