@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -24,9 +25,22 @@ access_log = logging.getLogger("openpaws.access")
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and any extra fields."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._second = -1
+        self._stamp = ""
+
+    def stamp(self, created: float) -> str:
+        """UTC to the millisecond; the part to the second is formatted once a second."""
+        second = int(created)
+        if second != self._second:
+            self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+            self._second = second
+        return f"{self._stamp}.{int((created - second) * 1000):03d}Z"
+
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "time": self.stamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -37,6 +51,55 @@ class JsonFormatter(logging.Formatter):
         return msgspec.json.encode(entry, enc_hook=str).decode()
 
 
+class BatchedStreamHandler(logging.StreamHandler):
+    """Lines are written in batches: when ``BATCH_LINES`` wait, and by a flusher thread every
+    ``FLUSH_SECONDS``, so a busy server makes one write for many lines instead of one per
+    line. A line waits at most that long; :func:`logging.shutdown` writes what is left."""
+
+    BATCH_LINES = 256
+    FLUSH_SECONDS = 0.1
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._lines: list[str] = []
+        self._closed = threading.Event()
+        flusher = threading.Thread(target=self._flush_now_and_then, daemon=True)
+        flusher.start()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+        except Exception:
+            self.handleError(record)
+            return
+        self.add_line(line)
+
+    def add_line(self, line: str) -> None:
+        """A formatted line, written with the next batch."""
+        with self.lock:  # type: ignore[union-attr]
+            self._lines.append(line)
+            full = len(self._lines) >= self.BATCH_LINES
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            lines, self._lines = self._lines, []
+            if lines:
+                self.stream.write("\n".join(lines) + "\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        self._closed.set()
+        self.flush()
+        super().close()
+
+    def _flush_now_and_then(self) -> None:
+        while not self._closed.wait(self.FLUSH_SECONDS):
+            if self._lines:
+                self.flush()
+
+
 def configure_logging(level: str) -> None:
     # Records carry no caller, thread or process fields (the JSON line never shows them);
     # skipping them is most of the cost of a log call.
@@ -44,10 +107,12 @@ def configure_logging(level: str) -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
-    handler = logging.StreamHandler(sys.stderr)
+    handler = BatchedStreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    handler.formatter.converter = time.gmtime  # type: ignore[union-attr]
     root = logging.getLogger()
+    for old in root.handlers:
+        if isinstance(old, BatchedStreamHandler):
+            old.close()  # its flusher stops
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
 
@@ -108,6 +173,65 @@ class _Metrics:
             errors.inc()
 
 
+class _AccessLine(msgspec.Struct, gc=False):
+    """The access line, as the JSON formatter would write its record."""
+
+    time: str
+    level: str
+    logger: str
+    message: str
+    request_id: str
+    method: str
+    path: str
+    status: int
+    duration_ms: float
+
+
+_encode_line = msgspec.json.Encoder().encode
+
+
+def _log_access(rid: str, method: str, path: str, status: int, seconds: float) -> None:
+    """One access line. Where the process logs only through our batched JSON handler and
+    nothing else listens to the access logger, the line is encoded in one step and handed
+    to that handler (the record would be written identically, at several times the cost);
+    otherwise it is logged as a record, so every handler sees it."""
+    ms = round(seconds * 1000, 3)
+    handler = _sole_handler()
+    if handler is None:
+        extra = {"request_id": rid, "method": method, "path": path, "status": status}
+        access_log.info("request", extra={**extra, "duration_ms": ms})
+        return
+    formatter = handler.formatter
+    assert isinstance(formatter, JsonFormatter)
+    line = _AccessLine(
+        formatter.stamp(time.time()),
+        "info",
+        access_log.name,
+        "request",
+        rid,
+        method,
+        path,
+        status,
+        ms,
+    )
+    handler.add_line(_encode_line(line).decode())
+
+
+def _sole_handler() -> BatchedStreamHandler | None:
+    root = logging.root
+    if access_log.handlers or access_log.filters or not access_log.propagate or root.filters:
+        return None
+    handlers = root.handlers
+    if len(handlers) != 1:
+        return None
+    handler = handlers[0]
+    if type(handler) is not BatchedStreamHandler or handler.filters:
+        return None
+    if not isinstance(handler.formatter, JsonFormatter) or handler.level > logging.INFO:
+        return None
+    return handler
+
+
 _REGISTERED: dict[str, Any] = {}
 
 
@@ -142,8 +266,9 @@ def observer(prefix: str = "openpaws", app_name: str = "openpaws") -> Callable[[
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
+                    # Header names reach here lower-case (ASGI servers expect them so).
                     headers = list(message.get("headers", ()))
-                    if not any(name.lower() == REQUEST_ID_HEADER for name, _ in headers):
+                    if not any(name == REQUEST_ID_HEADER for name, _ in headers):
                         headers.append(header)
                     message["headers"] = headers
                 await send(message)
@@ -159,16 +284,7 @@ def observer(prefix: str = "openpaws", app_name: str = "openpaws") -> Callable[[
                 route: str = scope.get("path_template", UNROUTED)
                 metrics.ended(method, route, status, seconds)
                 if access_log.isEnabledFor(logging.INFO):
-                    access_log.info(
-                        "request",
-                        extra={
-                            "request_id": rid,
-                            "method": method,
-                            "path": scope["path"],
-                            "status": status,
-                            "duration_ms": round(seconds * 1000, 3),
-                        },
-                    )
+                    _log_access(rid, method, scope["path"], status, seconds)
 
         return observe
 
