@@ -117,11 +117,6 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
 
 
-def request_id(scope: Scope) -> str:
-    """The id the observer middleware gave this request."""
-    return str(scope.get("state", {}).get("request_id") or uuid.uuid4().hex)
-
-
 class _Metrics:
     """Request count, latency histogram and in-flight gauge per method, route and status.
 

@@ -7,7 +7,7 @@ too: asked for its ASGI response, an answer gives itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any, cast
 
 from litestar.response.base import ASGIResponse
@@ -17,12 +17,6 @@ from litestar.types import ExceptionHandler
 class Answer(ASGIResponse):
     def to_asgi_response(self, *_args: Any, **_kwargs: Any) -> Answer:
         return self
-
-
-def json_answer(body: bytes, status: int = 200, headers: Mapping[str, str] | None = None) -> Answer:
-    return Answer(
-        body=body, status_code=status, media_type="application/json", headers=dict(headers or {})
-    )
 
 
 def exception_handler(handler: Callable[[Any, Any], Answer]) -> ExceptionHandler:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from openpaws.domain.errors import FieldProblem, InvalidInput
+from openpaws.domain.moments import parse_date, parse_moment
 
 T = TypeVar("T")
 
@@ -235,11 +236,7 @@ def calendar_date(value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid("not_date")
     try:
-        if len(value) <= 10:
-            return date.fromisoformat(value).isoformat()
-        return moment(value).date().isoformat()
-    except Invalid:
-        raise Invalid("not_date") from None
+        return parse_date(value)
     except ValueError:
         raise Invalid("not_date") from None
 
@@ -249,10 +246,9 @@ def moment(value: Any) -> datetime:
     if not isinstance(value, str):
         raise Invalid("not_moment")
     try:
-        found = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        return parse_moment(value)
     except ValueError:
         raise Invalid("not_moment") from None
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
 
 
 def uuid(value: Any) -> str:
@@ -307,11 +303,3 @@ def word_in(table: Mapping[str, T], noun: str) -> Callable[[str], T]:
         return found
 
     return parse
-
-
-def first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Each name's first value, as a query string is read."""
-    found: dict[str, str] = {}
-    for name, value in pairs:
-        found.setdefault(name, value)
-    return found

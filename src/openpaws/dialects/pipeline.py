@@ -118,18 +118,18 @@ class Call:
     def query_items(self) -> list[tuple[str, str]]:
         """Every (name, value) of the query string, in order; parsed once."""
         if self._query_items is None:
-            raw = self.scope.get("query_string", b"").decode("latin-1")
-            self._query_items = parse_qsl(raw, keep_blank_values=True)
+            self._query_items = _pairs(self.scope.get("query_string", b""))
         return self._query_items
+
+    def form(self) -> dict[str, str]:
+        """The body as form fields (first value of each), read as the query string is."""
+        return _first_values(_pairs(self.body))
 
     @property
     def query(self) -> dict[str, str]:
         """Each query parameter's first value."""
         if self._query is None:
-            found: dict[str, str] = {}
-            for name, value in self.query_items:
-                found.setdefault(name, value)
-            self._query = found
+            self._query = _first_values(self.query_items)
         return self._query
 
     def raw_param(self, after: str) -> str:
@@ -144,6 +144,18 @@ class Call:
     def require_principal(self) -> Principal:
         assert self.principal is not None, "the route asks for no credential"
         return self.principal
+
+
+def _pairs(encoded: bytes) -> list[tuple[str, str]]:
+    """Name and value pairs of a query string or form body, percent-decoded as UTF-8."""
+    return parse_qsl(encoded.decode("utf-8", "replace"), keep_blank_values=True)
+
+
+def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in pairs:
+        found.setdefault(name, value)
+    return found
 
 
 class AuthScheme(Protocol):

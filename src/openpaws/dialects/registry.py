@@ -12,10 +12,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from openpaws.dialects.pipeline import AuthScheme, Mounted, Presenter, Route
 from openpaws.domain.errors import InvalidInput
@@ -84,7 +84,6 @@ class Dialect:
     cli: Callable[[typer.Typer], None] | None = None
     # Makes the demo credentials for this start and gives the lines to print.
     demo: Callable[[DemoContext], list[str]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def quota(self, name: str) -> Quota:
         found = next((q for q in self.quotas if q.name == name), None)

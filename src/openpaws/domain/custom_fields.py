@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from openpaws.domain.entities import CustomFieldDefinition
 from openpaws.domain.errors import FieldProblem, InvalidInput
+from openpaws.domain.moments import parse_date
 
 FIELD_TYPES = ("text", "textarea", "number", "select", "multiselect", "boolean", "date")
 # Custom fields belong to pets or to one kind of person.
@@ -89,7 +89,7 @@ def _check(definition: CustomFieldDefinition, value: Any) -> tuple[Any, str | No
         return None, f"Expected a list of: {', '.join(options)}"
     if kind == "date":
         try:
-            return date.fromisoformat(value).isoformat(), None
+            return parse_date(value), None
         except (TypeError, ValueError):
             return None, "Expected an ISO-8601 date (YYYY-MM-DD)"
     return None, f"Unsupported field type {kind}"

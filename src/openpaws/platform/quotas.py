@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from limits import (
@@ -89,6 +89,21 @@ class RateLimited(OpenPawsError):
         self.verdict = verdict
 
 
+@dataclass(frozen=True)
+class _Counter:
+    """Where one quota of one subject is counted, and the numbers that apply to it."""
+
+    quota: str
+    limit: Limit
+    item: RateLimitItem
+    burst: RateLimitItem | None
+    key: tuple[str, str]  # (namespace, subject) in the limiter
+
+    @property
+    def burst_key(self) -> tuple[str, str]:
+        return f"{self.key[0]}/burst", self.key[1]
+
+
 class Quotas:
     """The counters of every dialect's quotas, with the overrides kept in the database."""
 
@@ -124,21 +139,17 @@ class Quotas:
         client_ip: str,
     ) -> Verdict:
         """Count one request; raises :class:`RateLimited` when the quota is spent."""
-        limit = self.limit_for(reader, dialect, quota, principal)
-        namespace, subject = f"{dialect}/{quota.name}", _subject(quota.counts, principal, client_ip)
-        item = _ITEMS[limit.window](limit.per_window)
-        burst = None if limit.burst is None else RateLimitItemPerSecond(limit.burst)
-        if burst is not None and not self._limiter.test(burst, f"{namespace}/burst", subject):
-            stats = self._limiter.get_window_stats(burst, f"{namespace}/burst", subject)
+        counter = self._counter(reader, dialect, quota, principal, client_ip)
+        burst = counter.burst
+        if burst is not None and not self._limiter.test(burst, *counter.burst_key):
+            stats = self._limiter.get_window_stats(burst, *counter.burst_key)
             reset_at = math.ceil(stats.reset_time)
-            raise RateLimited(
-                "Rate limit exceeded",
-                Verdict(False, burst.amount, 0, reset_at, Window.SECOND, quota.name),
-            )
-        allowed = self._limiter.hit(item, namespace, subject)
+            refused = Verdict(False, burst.amount, 0, reset_at, Window.SECOND, quota.name)
+            raise RateLimited("Rate limit exceeded", refused)
+        allowed = self._limiter.hit(counter.item, *counter.key)
         if allowed and burst is not None:
-            self._limiter.hit(burst, f"{namespace}/burst", subject)
-        verdict = self._verdict(allowed, limit, item, namespace, subject, quota)
+            self._limiter.hit(burst, *counter.burst_key)
+        verdict = self._verdict(counter, allowed)
         if not allowed:
             raise RateLimited("Rate limit exceeded", verdict)
         return verdict
@@ -152,36 +163,36 @@ class Quotas:
         client_ip: str,
     ) -> Verdict:
         """The standing without counting a request."""
+        counter = self._counter(reader, dialect, quota, principal, client_ip)
+        verdict = self._verdict(counter, True)
+        return replace(verdict, allowed=verdict.remaining > 0)
+
+    def _counter(
+        self,
+        reader: Reader,
+        dialect: str,
+        quota: Quota,
+        principal: Principal | None,
+        client_ip: str,
+    ) -> _Counter:
         limit = self.limit_for(reader, dialect, quota, principal)
-        namespace, subject = f"{dialect}/{quota.name}", _subject(quota.counts, principal, client_ip)
-        item = _ITEMS[limit.window](limit.per_window)
-        verdict = self._verdict(True, limit, item, namespace, subject, quota)
-        return Verdict(
-            verdict.remaining > 0,
-            verdict.limit,
-            verdict.remaining,
-            verdict.reset_at,
-            verdict.window,
-            quota.name,
+        return _Counter(
+            quota=quota.name,
+            limit=limit,
+            item=_ITEMS[limit.window](limit.per_window),
+            burst=None if limit.burst is None else RateLimitItemPerSecond(limit.burst),
+            key=(f"{dialect}/{quota.name}", _subject(quota.counts, principal, client_ip)),
         )
 
-    def _verdict(
-        self,
-        allowed: bool,
-        limit: Limit,
-        item: RateLimitItem,
-        namespace: str,
-        subject: str,
-        quota: Quota,
-    ) -> Verdict:
-        stats = self._limiter.get_window_stats(item, namespace, subject)
+    def _verdict(self, counter: _Counter, allowed: bool) -> Verdict:
+        stats = self._limiter.get_window_stats(counter.item, *counter.key)
         return Verdict(
             allowed,
-            limit.per_window,
+            counter.limit.per_window,
             max(0, stats.remaining),
             math.ceil(stats.reset_time),
-            limit.window,
-            quota.name,
+            counter.limit.window,
+            counter.quota,
         )
 
     def reset(self) -> None:

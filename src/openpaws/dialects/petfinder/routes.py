@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import msgspec
 
@@ -44,7 +44,7 @@ def _token_request(call: Call) -> dict[str, str]:
             raise InvalidInput.field("body", "body", "The request body must be a JSON object.")
         fields = {k: str(v) for k, v in decoded.items() if isinstance(v, str | int)}
     else:
-        fields = dict(parse_qsl(call.body.decode("utf-8", "replace"), keep_blank_values=True))
+        fields = call.form()
     scheme, _, encoded = call.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "basic":
         try:
