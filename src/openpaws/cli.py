@@ -131,7 +131,10 @@ def demo_command(
 
 
 def _client_dialect(dialect: str | None) -> str:
-    return dialect or _first(registry.with_clients(), "OAuth clients")
+    found = registry.dialect(dialect or _first(registry.with_clients(), "OAuth clients"))
+    if found.clients is None:
+        raise InvalidInput.field("body", "dialect", f"{found.name} has no OAuth clients")
+    return found.name
 
 
 @clients.command("create")
@@ -140,9 +143,8 @@ def clients_create(
     dialect: str = typer.Option(None, help="The API the client is for (default: petfinder)."),
 ) -> None:
     """Create a client; its secret is shown once here and stored only as a hash."""
-    chosen = _client_dialect(dialect)
     with _errors_shown():
-        registry.dialect(chosen)
+        chosen = _client_dialect(dialect)
     creds = _in_transaction(lambda db, tx: oauth.create_client(tx, chosen, name))
     console.print(f"client_id:     {creds.client_id}")
     console.print(f"client_secret: {creds.client_secret}")
@@ -247,7 +249,8 @@ def keys_list(
         org_id = None if org is None else organizations.organization_id(reader, org)
         found = api_keys.list_keys(reader, dialect=dialect, organization_id=org_id)
     for k in found:
-        policy = registry.dialect(k.dialect).keys if k.dialect else None
+        served = registry.find(k.dialect)
+        policy = served.keys if served else None
         kind = policy.describe(frozenset(api_keys.scopes_of(k))) if policy else ",".join(k.scopes)
         expired = k.expires_at is not None and k.expires_at <= datetime.now(UTC)
         state = "revoked" if k.revoked_at else "expired" if expired else "active"

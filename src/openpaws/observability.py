@@ -62,7 +62,7 @@ class BatchedStreamHandler(logging.StreamHandler):
     def __init__(self, stream: Any) -> None:
         super().__init__(stream)
         self._lines: list[str] = []
-        self._closed = threading.Event()
+        self._stopped = threading.Event()
         flusher = threading.Thread(target=self._flush_now_and_then, daemon=True)
         flusher.start()
 
@@ -90,12 +90,12 @@ class BatchedStreamHandler(logging.StreamHandler):
             self.stream.flush()
 
     def close(self) -> None:
-        self._closed.set()
+        self._stopped.set()
         self.flush()
         super().close()
 
     def _flush_now_and_then(self) -> None:
-        while not self._closed.wait(self.FLUSH_SECONDS):
+        while not self._stopped.wait(self.FLUSH_SECONDS):
             if self._lines:
                 self.flush()
 

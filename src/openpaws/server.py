@@ -93,7 +93,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     def not_routed(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
         """Unknown paths and methods under a dialect's prefix get that dialect's error shape."""
         for mounted in prefixes:
-            if request.url.path.startswith(mounted.prefix):
+            path = request.url.path
+            if path == mounted.prefix or path.startswith(mounted.prefix + "/"):
                 failure = mounted.presenter.failure(
                     bare_call(request.scope, mounted), known_error(error)
                 )

@@ -156,23 +156,30 @@ def answer(reply: Reply) -> Answer:
 
 
 class ThinPath:
-    """Matches declared routes before Litestar does, and serves them through the pipeline."""
+    """Matches declared routes before Litestar does, and serves them through the pipeline.
+
+    It matches as Litestar's router does: a trailing slash does not count, and a path that is
+    a static route of some method is never taken by a parameter of another route (a wrong
+    method there is Litestar's 405, not another route's match).
+    """
 
     def __init__(self, served: Sequence[Endpoint]) -> None:
         self._static: dict[tuple[str, str], Endpoint] = {}
+        self._static_paths: set[str] = set()
         self._dynamic: list[Endpoint] = []
         for endpoint in served:
             if "{" in endpoint.route.path:
                 self._dynamic.append(endpoint)
             else:
-                for path in {endpoint.template, endpoint.template.rstrip("/") + "/"}:
-                    if endpoint.pattern.fullmatch(path):
-                        self._static[(endpoint.route.method, path)] = endpoint
+                self._static[(endpoint.route.method, endpoint.template)] = endpoint
+                self._static_paths.add(endpoint.template)
 
     def match(self, method: str, path: str) -> tuple[Endpoint, dict[str, str]] | None:
-        found = self._static.get((method, path))
-        if found is not None:
-            return found, {}
+        if len(path) > 1:
+            path = path.rstrip("/")
+        if path in self._static_paths:
+            found = self._static.get((method, path))
+            return None if found is None else (found, {})
         for endpoint in self._dynamic:
             if endpoint.route.method == method and (params := endpoint.params(path)) is not None:
                 return endpoint, params
@@ -229,10 +236,15 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
+# Answers that carry no content, and so no Content-Type or Content-Length (RFC 9110 8.6).
+_NO_CONTENT = frozenset({204, 304})
+
+
 async def send_reply(send: Send, reply: Reply) -> None:
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
-    if reply.media_type is not None:
-        headers.append((b"content-type", reply.media_type.encode("latin-1")))
-    headers.append((b"content-length", str(len(reply.body)).encode()))
+    if reply.status not in _NO_CONTENT:
+        if reply.media_type is not None:
+            headers.append((b"content-type", reply.media_type.encode("latin-1")))
+        headers.append((b"content-length", str(len(reply.body)).encode()))
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
     await send({"type": "http.response.body", "body": reply.body})

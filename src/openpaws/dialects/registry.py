@@ -118,6 +118,12 @@ def dialects() -> list[Dialect]:
     return [_REGISTERED[name] for name in sorted(_REGISTERED)]
 
 
+def find(name: str) -> Dialect | None:
+    """The dialect of this name, if one is registered."""
+    _discover()
+    return _REGISTERED.get(name)
+
+
 def dialect(name: str) -> Dialect:
     _discover()
     found = _REGISTERED.get(name)

@@ -25,7 +25,7 @@ from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
 from openpaws.domain.errors import InvalidInput, OpenPawsError
-from openpaws.platform.principals import AccountKind, Principal
+from openpaws.platform.principals import AccountKind, CredentialKind, Principal
 from openpaws.storage import quota_overrides
 from openpaws.storage.database import Reader, Transaction
 
@@ -72,12 +72,19 @@ class Verdict:
     allowed: bool
     limit: int
     remaining: int
-    reset_at: int  # Unix seconds when the window has room again
+    reset_at: float  # Unix time when the window has room again
     window: Window
     quota: str
 
+    @property
+    def reset_second(self) -> int:
+        """``reset_at`` as whole Unix seconds, rounded up."""
+        return math.ceil(round(self.reset_at, 3))
+
     def retry_after(self) -> int:
-        return max(1, math.ceil(self.reset_at - time.time()))
+        """Whole seconds to wait, at least one. The counter's reset time carries a few
+        microseconds past its window's end; they do not make a second of their own."""
+        return max(1, math.ceil(round(self.reset_at - time.time(), 3)))
 
 
 class RateLimited(OpenPawsError):
@@ -123,7 +130,8 @@ class Quotas:
         if principal is not None:
             if principal.kind is AccountKind.ORGANIZATION:
                 organization_id = principal.account_id
-            key_id = principal.credential.id
+            if principal.credential.kind is CredentialKind.API_KEY:
+                key_id = principal.credential.id
         overrides = quota_overrides.find(reader, dialect, quota.name, organization_id, key_id)
         for override in sorted(overrides, key=lambda o: o.api_key_id is None):
             return Limit(override.per_period, Window(override.period), override.burst)
@@ -143,7 +151,7 @@ class Quotas:
         burst = counter.burst
         if burst is not None and not self._limiter.test(burst, *counter.burst_key):
             stats = self._limiter.get_window_stats(burst, *counter.burst_key)
-            reset_at = math.ceil(stats.reset_time)
+            reset_at = stats.reset_time
             refused = Verdict(False, burst.amount, 0, reset_at, Window.SECOND, quota.name)
             raise RateLimited("Rate limit exceeded", refused)
         allowed = self._limiter.hit(counter.item, *counter.key)
@@ -190,7 +198,7 @@ class Quotas:
             allowed,
             counter.limit.per_window,
             max(0, stats.remaining),
-            math.ceil(stats.reset_time),
+            stats.reset_time,
             counter.limit.window,
             counter.quota,
         )

@@ -48,7 +48,7 @@ organizations = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("uuid", String(36), nullable=False, unique=True),
-    # The short public code Petfinder calls the organization id ("NJ333"), stored upper-case.
+    # The organization's short public code ("NJ333"), stored upper-case.
     Column("code", String(16), nullable=False, unique=True),
     Column("kind", String(16), nullable=False),
     Column("name", String(200), nullable=False),

@@ -55,11 +55,11 @@ def _wire_name(name: str) -> str:
 
 
 def _rate_message(error: RateLimited, counts_key: bool) -> str:
-    limit = error.verdict.limit
+    limit, window = error.verdict.limit, error.verdict.window.value
     if counts_key:
-        return f"Rate limit exceeded. Maximum {limit} writes per hour for this key."
+        return f"Rate limit exceeded. Maximum {limit} writes per {window} for this key."
     return (
-        f"Rate limit exceeded. Maximum {limit} requests per hour. "
+        f"Rate limit exceeded. Maximum {limit} requests per {window}. "
         "Cache responses to avoid throttling."
     )
 
@@ -135,7 +135,7 @@ class Presenter:
         and the caller's standing against the route's quota."""
         verdict = call.verdict
         if verdict is not None:
-            limit, remaining, reset = verdict.limit, verdict.remaining, verdict.reset_at
+            limit, remaining, reset = verdict.limit, verdict.remaining, verdict.reset_second
         else:
             route = call.route
             quota = self.quotas[route.quota if route and route.quota else vocab.LIST_QUOTA]
