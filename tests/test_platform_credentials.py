@@ -200,7 +200,7 @@ def test_a_key_may_belong_to_a_person(fresh_db: Database) -> None:
     assert (record.person_username, record.organization_code) == ("pat", None)
     principal = api_keys.authenticate(fresh_db.reader(), ELSEWHERE, key, api_keys.Usage())
     assert principal.kind is AccountKind.PERSON
-    assert principal.account_id == principal.person_id == 7
+    assert principal.account_id == 7
     assert principal.credential.kind is CredentialKind.API_KEY
     assert principal.credential.id == record.id
     assert principal.plan == "pro"

@@ -236,6 +236,32 @@ def test_a_keys_override_wins_over_its_organizations_which_wins_over_plans(
     assert (allowed.limit, allowed.remaining, allowed.window) == (7, 6, Window.MINUTE)
 
 
+def test_a_quota_of_the_account_keeps_one_count_whatever_its_keys_own(
+    counters: Quotas, fresh_db: Database
+) -> None:
+    """A key's own numbers (override, plan) are for quotas that count keys: where the whole
+    account is counted, every key of it meets the same limit and the same count."""
+    own = add_organizations(fresh_db, 1)[0]
+    ids = [
+        setup.key_row_id(fresh_db, setup.create_key_with_id(fresh_db, own["code"], "read")[0])
+        for _ in range(2)
+    ]
+    first, second = caller(own["id"], ids[0], plan="pro"), caller(own["id"], ids[1])
+    quota = Quota(
+        "shared", Limit(3, Window.HOUR), Counted.ACCOUNT, plans={"pro": Limit(30, Window.HOUR)}
+    )
+    with fresh_db.transaction() as tx:
+        set_override(
+            tx, dialect=DIALECT, quota=quota, limit=Limit(50, Window.HOUR), api_key_id=ids[0]
+        )
+    reader = fresh_db.reader()
+    assert counters.limit_for(reader, DIALECT, quota, first) == Limit(3, Window.HOUR)
+    well_inside(Window.HOUR, 2)
+    hit(counters, fresh_db, quota, first, 2)
+    assert hit(counters, fresh_db, quota, second)[0].remaining == 0
+    assert refused(counters, fresh_db, quota, first).limit == 3
+
+
 @pytest.mark.parametrize("owners", ["both", "neither"])
 def test_an_override_has_exactly_one_owner(fresh_db: Database, owners: str) -> None:
     org = add_organizations(fresh_db, 1)[0]

@@ -659,6 +659,42 @@ def test_pawplacer_update_of_a_pet_named_like_a_static_path_answers_alike(
     assert writer.json(f"{PETS}/{created.json()['id']}")["name"] == "Max"
 
 
+def test_pawplacer_path_under_a_static_path_answers_alike(pawplacer: ContractClient) -> None:
+    """A path under a static route is a pet's identifier for both entries (Litestar's router
+    comes back to the path parameter)."""
+    plain, routed = both_unchecked(pawplacer, "GET", f"{PETS}/custom-fields/abc")
+    assert_same_answer(plain, routed, drop=frozenset({"request_id"}))
+    assert (plain.status_code, plain.json()["code"]) == (404, "pet_not_found")
+
+
+def test_pawplacer_encoded_slash_in_the_path_answers_alike(pawplacer: ContractClient) -> None:
+    """An encoded "/" where the path's own "/" should be is read from the routed path, not
+    a 500."""
+    plain, routed = both_unchecked(pawplacer, "GET", "/pawplacer/api/pets%2Fno-such-pet")
+    assert_same_answer(plain, routed, drop=frozenset({"request_id"}))
+    assert plain.status_code in (404, 405), plain.text
+
+
+def test_a_dialect_mounted_at_the_root(fresh_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OPENPAWS_<NAME>_PREFIX=/ mounts a dialect at the root; its paths, parameters and links
+    work there."""
+    monkeypatch.setenv("OPENPAWS_PETFINDER_PREFIX", "/")
+    setup.load_demo(fresh_db, 60, organizations=4)
+    creds = setup.create_client(fresh_db, "root")
+    token = setup.issue_token(fresh_db, creds.client_id, creds.client_secret, 60)
+    with app_client(fresh_db) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        page = client.get("/animals?limit=2&page=2", headers=headers)
+        assert page.status_code == 200, page.text
+        links = page.json()["pagination"]["_links"]
+        assert links["previous"]["href"].startswith("/animals?")
+        animal = page.json()["animals"][0]
+        one = client.get(f"/animals/{animal['id']}", headers=headers)
+        assert one.status_code == 200, one.text
+        assert one.json()["animal"]["_links"]["self"]["href"] == f"/animals/{animal['id']}"
+        assert client.get("/types/dog", headers=headers).status_code == 200
+
+
 # --- Building apps one after another ---
 
 

@@ -1,4 +1,5 @@
-"""Runtime configuration, read once from ``OPENPAWS_*`` environment variables."""
+"""Runtime configuration from ``OPENPAWS_*`` environment variables: the core's read once,
+each dialect's (``OPENPAWS_<DIALECT>_<NAME>``) when the dialect is mounted."""
 
 from __future__ import annotations
 
@@ -45,8 +46,10 @@ class Settings:
         return self.dialect_values.get(key) or _env(key, default)
 
     def prefix(self, dialect: str, default: str) -> str:
-        """Where a dialect is mounted: its default prefix unless OPENPAWS_<NAME>_PREFIX says."""
-        return "/" + self.for_dialect(dialect, "PREFIX", default).strip("/")
+        """Where a dialect is mounted: its default prefix unless OPENPAWS_<NAME>_PREFIX says
+        ("/x/y" without a trailing slash; "" at the root)."""
+        stripped = self.for_dialect(dialect, "PREFIX", default).strip("/")
+        return f"/{stripped}" if stripped else ""
 
     def dialect_int(self, dialect: str, name: str, default: int) -> int:
         return int(self.for_dialect(dialect, name, str(default)))

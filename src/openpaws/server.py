@@ -42,14 +42,21 @@ logger = logging.getLogger("openpaws")
 
 def mount(dialect: registry.Dialect, runtime: Runtime) -> tuple[Mounted, list[Route]]:
     """The dialect at its prefix, with its routes and its contract."""
+    settings = runtime.settings
+    clients = dialect.clients
     mounted = Mounted(
         name=dialect.name,
-        prefix=runtime.settings.prefix(dialect.name, dialect.prefix),
+        prefix=settings.prefix(dialect.name, dialect.prefix),
         runtime=runtime,
         auth=dialect.auth,
         quotas={q.name: q for q in dialect.quotas},
         max_body_bytes=dialect.max_body_bytes,
     )
+    if clients is not None:
+        mounted.client_scopes = clients.scopes
+        mounted.token_lifetime = settings.dialect_int(
+            dialect.name, "TOKEN_LIFETIME_SECONDS", clients.token_lifetime_seconds
+        )
     mounted.presenter = dialect.presenter(mounted)
     contract = dialect.contract.read_bytes()
 
@@ -136,9 +143,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             tidying.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await tidying
-            await anyio.to_thread.run_sync(upkeep.tidy, database, runtime.key_usage)
-            if db is None:
-                database.dispose()
+            try:
+                await anyio.to_thread.run_sync(upkeep.tidy, database, runtime.key_usage)
+            except Exception:
+                logger.exception("upkeep at shutdown failed")
+            finally:
+                if db is None:
+                    database.dispose()
 
     configure_logging(settings.log_level)
     logging.getLogger("openpaws.access").disabled = not settings.access_log

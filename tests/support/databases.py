@@ -42,6 +42,10 @@ class SqliteDatabases:
         shutil.copyfile(self.template, path)
         return Database(f"sqlite:///{path}")
 
+    def empty(self) -> Database:
+        """A database with no schema at all (for migrating from an early revision)."""
+        return Database(f"sqlite:///{self.directory / uuid.uuid4().hex}.db")
+
     def drop(self, db: Database) -> None:
         db.dispose()
         path = Path(make_url(db.url).database or "")
@@ -74,6 +78,13 @@ class PostgresDatabases:
     def fresh(self) -> Database:
         name = f"{self.prefix}_{uuid.uuid4().hex[:12]}"
         self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
+        return Database(self._url(name))
+
+    def empty(self) -> Database:
+        """A database with no schema at all (for migrating from an early revision)."""
+        name = f"{self.prefix}_{uuid.uuid4().hex[:12]}"
+        self._admin(f'CREATE DATABASE "{name}"')
         self.created.append(name)
         return Database(self._url(name))
 

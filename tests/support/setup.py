@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
+
 from openpaws import demo
 from openpaws.dialects import pawplacer, petfinder
 from openpaws.domain.custom_fields import FieldSpec
@@ -20,8 +22,9 @@ from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import AccountKind
 from openpaws.platform.secrets import hash_secret as _hash_secret
 from openpaws.services import animal_changes, org_settings, organizations
-from openpaws.storage import credentials, quota_overrides, writes
+from openpaws.storage import quota_overrides, writes
 from openpaws.storage.database import Database
+from openpaws.storage.tables import access_tokens
 
 # A Petfinder client's id and secret (``client_id``, ``client_secret``).
 ClientCredentials = oauth.ClientCredentials
@@ -94,7 +97,11 @@ def token_seconds_left(db: Database, token: str, dialect: str = petfinder.NAME) 
 def expire_token(db: Database, token: str) -> None:
     """Make the bearer token expire now."""
     with db.transaction() as tx:
-        credentials.expire_token_now(tx, hash_secret(token), datetime.now(UTC))
+        tx.conn.execute(
+            update(access_tokens)
+            .where(access_tokens.c.token_hash == hash_secret(token))
+            .values(expires_at=datetime.now(UTC))
+        )
 
 
 def hash_secret(secret: str) -> str:

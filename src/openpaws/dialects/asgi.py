@@ -50,7 +50,7 @@ class Endpoint:
 
     route: Route
     mounted: Mounted
-    template: str  # the full path template, as metrics and logs name the route
+    template: str  # the full path template, as metrics name the route: /x/{name}
     pattern: re.Pattern[str]
     inline: bool  # runs on the event loop (short in-process reads) rather than a thread
 
@@ -67,9 +67,10 @@ class Endpoint:
 def endpoints(mounted: Mounted, routes: Sequence[Route], trailing_slash: bool) -> list[Endpoint]:
     found = []
     for declared in routes:
-        template = mounted.prefix + declared.path
+        declared_path = mounted.prefix + declared.path
         inline = mounted.runtime.inline_reads and not declared.write
-        pattern = _pattern(template, trailing_slash)
+        pattern = _pattern(declared_path, trailing_slash)
+        template = _PARAM.sub(lambda m: f"{{{m[1]}}}", declared_path)
         found.append(Endpoint(declared, mounted, template, pattern, inline))
     return found
 
@@ -101,7 +102,7 @@ def litestar_router(
         )
 
     return Router(
-        path=mounted.prefix,
+        path=mounted.prefix or "/",
         route_handlers=handlers,
         exception_handlers={Exception: exception_handler(failure)},
         request_max_body_size=max_body_bytes,
@@ -159,8 +160,8 @@ class ThinPath:
     """Matches declared routes before Litestar does, and serves them through the pipeline.
 
     It matches as Litestar's router does: a trailing slash does not count, and a path that is
-    a static route of some method is never taken by a parameter of another route (a wrong
-    method there is Litestar's 405, not another route's match).
+    a static route of some method is never taken by a parameter of another route (any other
+    method there is Litestar's 405).
     """
 
     def __init__(self, served: Sequence[Endpoint]) -> None:
@@ -209,7 +210,10 @@ async def _serve(
     mounted = endpoint.mounted
     body: bytes | None = b""
     if endpoint.route.method in BODY_METHODS:
-        body = await _read_body(receive, mounted.max_body_bytes)
+        try:
+            body = await _read_body(receive, mounted.max_body_bytes)
+        except _ClientGone:
+            return  # nothing to answer, nothing done
     if body is None:
         reply = mounted.presenter.failure(
             bare_call(scope, mounted), RequestTooLarge("The request body is too large.")
@@ -219,6 +223,10 @@ async def _serve(
     await send_reply(send, reply)
 
 
+class _ClientGone(Exception):
+    """The client went away before its request was read whole."""
+
+
 async def _read_body(receive: Receive, limit: int) -> bytes | None:
     """The whole body, or None once it grows past ``limit``."""
     chunks: list[bytes] = []
@@ -226,7 +234,7 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            return b"".join(chunks)
+            raise _ClientGone
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from openpaws.dialects.pipeline import Call
 from openpaws.platform import api_keys, oauth
-from openpaws.platform.principals import Principal, Scope
+from openpaws.platform.principals import Principal
 
 
 def bearer(call: Call) -> str:
@@ -16,13 +14,12 @@ def bearer(call: Call) -> str:
 
 
 class BearerToken:
-    """An OAuth access token of one of the dialect's clients."""
-
-    def __init__(self, scopes: Iterable[Scope]) -> None:
-        self.scopes = frozenset(scopes)
+    """An OAuth access token of one of the dialect's clients (which hold the scopes of the
+    dialect's client policy)."""
 
     def authenticate(self, call: Call, dialect: str) -> Principal:
-        return oauth.authenticate(call.reader, dialect, bearer(call), self.scopes)
+        scopes = call.mounted.client_scopes
+        return oauth.authenticate(call.reader, dialect, bearer(call), scopes)
 
 
 class ApiKeyHeader:

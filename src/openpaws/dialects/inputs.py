@@ -59,7 +59,6 @@ DEFAULT_MESSAGES = {
     "not_boolean": "Expected boolean",
     "not_integer": "Expected a whole number",
     "out_of_range": "Must be between {low} and {high}",
-    "too_large": "Must be at most {high}",
     "not_one_of": "Expected one of: {allowed}",
     "not_list": "Expected array of strings",
     "too_many": "At most {limit} values",
@@ -294,7 +293,7 @@ def integer(low: int, high: int) -> Callable[[str], int]:
 
 def word_in(table: Mapping[str, T], noun: str) -> Callable[[str], T]:
     """One word of ``table`` in any case."""
-    allowed = ", ".join(sorted({str(v) for v in table}))
+    allowed = ", ".join(sorted(table))
 
     def parse(value: str) -> T:
         found = table.get(value.strip().lower())

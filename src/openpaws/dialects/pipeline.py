@@ -41,7 +41,8 @@ class RequestTooLarge(InvalidInput):
 
 
 class BadRequest(InvalidInput):
-    """A request refused before any route ran (the framework could not read it)."""
+    """A request that cannot be read at all (the framework refused it, or its body is
+    empty where one is needed)."""
 
     code = "bad_request"
 
@@ -50,10 +51,12 @@ class BadRequest(InvalidInput):
 class Route:
     """One operation of a dialect: method, path under the dialect's prefix, and what it needs.
 
-    ``handler`` takes the :class:`Call` (and, for writes, the :class:`Transaction` to work in)
-    and returns what to encode as the body: a msgspec Struct, ``msgspec.Raw``, ``bytes``
-    (already encoded), or a whole :class:`Reply`. Path parameters are written ``{name}``
-    (one segment) or ``{name:path}`` (the rest of the path).
+    A read's ``handler`` takes the :class:`Call` and returns what to encode as the body (a
+    msgspec Struct, ``msgspec.Raw``), ``bytes`` already encoded, or a whole :class:`Reply`.
+    A write's ``read`` reads the request into what the use case takes, before any
+    transaction opens; its ``handler`` takes the call, the :class:`Transaction` to work in
+    and what ``read`` gave, and returns the body to encode. Path parameters are written
+    ``{name}`` (one segment) or ``{name:path}`` (the rest of the path).
     """
 
     method: str
@@ -62,6 +65,7 @@ class Route:
     scope: Scope | None = None  # None: no credential is asked for
     quota: str | None = None  # the name of one of the dialect's quotas
     write: bool = False
+    read: Callable[[Call], Any] | None = None  # a write's request, read before its transaction
     status: int = 200
     idempotent: bool = False  # honours an Idempotency-Key header
     headers: Mapping[str, str] = field(default_factory=dict)  # added to every success
@@ -122,8 +126,9 @@ class Call:
         return self._query_items
 
     def form(self) -> dict[str, str]:
-        """The body as form fields (first value of each), read as the query string is."""
-        return _first_values(_pairs(self.body))
+        """The body as form fields (a repeated field's last value), percent-decoded as the
+        query string is."""
+        return dict(_pairs(self.body))
 
     @property
     def query(self) -> dict[str, str]:
@@ -132,10 +137,13 @@ class Call:
             self._query = _first_values(self.query_items)
         return self._query
 
-    def raw_param(self, after: str) -> str:
-        """The rest of the raw path after ``after``, percent-decoded once (so an encoded
-        ``/`` in an identifier stays part of it)."""
-        return unquote(self.raw_path.split(after, 1)[1])
+    def raw_param(self, name: str, after: str) -> str:
+        """The path parameter ``name`` as sent: the rest of the raw path after ``after``,
+        percent-decoded once (so an encoded ``/`` in an identifier stays part of it). Where
+        the raw path does not spell ``after`` (an encoded ``/`` within it), the parameter as
+        routed."""
+        _, found, rest = self.raw_path.partition(after)
+        return unquote(rest) if found else self.params[name]
 
     @property
     def reader(self) -> Reader:
@@ -197,6 +205,9 @@ class Mounted:
     auth: AuthScheme | None
     quotas: Mapping[str, Quota]
     max_body_bytes: int
+    # For a dialect with OAuth clients: what its clients may do, and how long tokens last.
+    client_scopes: frozenset[Scope] = frozenset()
+    token_lifetime: int = 0
     presenter: Presenter = field(init=False)
 
 
@@ -210,19 +221,19 @@ def run(route: Route, call: Call) -> Reply:
             assert mounted.auth is not None, f"{mounted.name} has no auth scheme"
             call.principal = principal = mounted.auth.authenticate(call, mounted.name)
             principal.require(route.scope)
-        key = _idempotency_key(route, call)
         quota = mounted.quotas[route.quota] if route.quota else None
-        if key is not None:
-            if quota is not None:
-                call.verdict = _quotas(call).standing(
-                    call.reader, mounted.name, quota, *_counted(call)
-                )
-            replay = idempotency.stored_replay(call.reader, key)
-            if replay is not None:
-                return presenter.replay(call, replay.status_code, replay.body.encode())
+        if quota is not None and route.idempotent and "idempotency-key" in call.headers:
+            # A replay shows the standing without spending a request.
+            call.verdict = _quotas(call).standing(call.reader, mounted.name, quota, *_counted(call))
+        key = _idempotency_key(route, call)
+        if key is not None and (replay := idempotency.stored_replay(call.reader, key)):
+            return presenter.replay(call, replay.status_code, replay.body.encode())
         if quota is not None:
             call.verdict = _quotas(call).hit(call.reader, mounted.name, quota, *_counted(call))
-        result = _write(route, call, key) if route.write else route.handler(call)
+        if route.write:
+            result = _write(route, call, key, route.read(call) if route.read else None)
+        else:
+            result = route.handler(call)
         if isinstance(result, Reply):
             return result
         body = result if isinstance(result, bytes) else _encode(result)
@@ -239,11 +250,10 @@ def run(route: Route, call: Call) -> Reply:
         return presenter.failure(call, OpenPawsError("Something went wrong"))
 
 
-def _write(route: Route, call: Call, key: idempotency.IdempotencyKey | None) -> bytes:
+def _write(route: Route, call: Call, key: idempotency.IdempotencyKey | None, given: Any) -> bytes:
     """The use case in one transaction, with its idempotent answer kept in the same one."""
     with call.mounted.runtime.db.transaction() as tx:
-        result = route.handler(call, tx)
-        body = result if isinstance(result, bytes) else _encode(result)
+        body = _encode(route.handler(call, tx, given))
         if key is not None:
             idempotency.settle(tx, key, route.status, body.decode())
     return body

@@ -12,8 +12,9 @@ from openpaws.domain.errors import FieldProblem, InvalidInput
 from openpaws.domain.moments import parse_date
 
 FIELD_TYPES = ("text", "textarea", "number", "select", "multiselect", "boolean", "date")
-# Custom fields belong to pets or to one kind of person.
-ENTITIES = ("pet", "adopter", "foster", "surrender", "volunteer")
+# Custom fields belong to animals (stored as "pet") or to one kind of person.
+ANIMAL_FIELDS = "pet"
+ENTITIES = (ANIMAL_FIELDS, "adopter", "foster", "surrender", "volunteer")
 _FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 

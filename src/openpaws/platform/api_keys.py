@@ -91,14 +91,24 @@ class Usage:
         self._lock = threading.Lock()
 
     def note(self, key_id: int) -> None:
-        self._seen[key_id] = int(time.time())
+        with self._lock:
+            self._seen[key_id] = int(time.time())
 
     def flush(self, tx: Transaction) -> int:
         with self._lock:
             seen, self._seen = self._seen, {}
-        for key, at in seen.items():
-            store.set_last_used(tx, key, datetime.fromtimestamp(at, UTC))
+        try:
+            for key, at in seen.items():
+                store.set_last_used(tx, key, datetime.fromtimestamp(at, UTC))
+        except BaseException:
+            self._keep(seen)  # the transaction is undone: write them next time
+            raise
         return len(seen)
+
+    def _keep(self, seen: dict[int, int]) -> None:
+        with self._lock:
+            for key, at in seen.items():
+                self._seen[key] = max(at, self._seen.get(key, at))
 
 
 def authenticate(reader: Reader, dialect: str, plain_key: str | None, usage: Usage) -> Principal:

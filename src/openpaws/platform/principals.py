@@ -90,12 +90,6 @@ class Principal:
             raise PermissionDenied("This operation needs an organization's credential.")
         return self.account_id
 
-    @property
-    def person_id(self) -> int:
-        if self.kind is not AccountKind.PERSON:
-            raise PermissionDenied("This operation needs a person's credential.")
-        return self.account_id
-
     def require(self, scope: Scope) -> None:
         if scope not in self.scopes:
             raise PermissionDenied(f"This credential lacks the {scope.value} scope.", scope=scope)

@@ -46,10 +46,14 @@ _ITEMS: dict[Window, type[RateLimitItem]] = {
 class Counted(StrEnum):
     """Whose requests a quota counts together."""
 
-    KEY = "key"
+    KEY = "key"  # the API key
     ACCOUNT = "account"  # the organization or person behind the credential
-    APPLICATION = "application"
+    APPLICATION = "application"  # the OAuth client behind the access token
     CLIENT_IP = "client_ip"
+
+
+# Quotas counted per credential: a key's or an application's own numbers apply to them.
+CREDENTIAL_COUNTS = frozenset({Counted.KEY, Counted.APPLICATION})
 
 
 @dataclass(frozen=True)
@@ -125,17 +129,22 @@ class Quotas:
         self, reader: Reader, dialect: str, quota: Quota, principal: Principal | None
     ) -> Limit:
         """The numbers that apply: a key's override, else its organization's, else its plan's,
-        else the quota's own."""
-        organization_id = key_id = None
+        else the quota's own.
+
+        A key's own numbers (its override, its plan) apply only to quotas that count keys: a
+        quota that counts the whole account has one count and one limit for all its keys.
+        """
+        organization_id = key_id = plan = None
         if principal is not None:
             if principal.kind is AccountKind.ORGANIZATION:
                 organization_id = principal.account_id
-            if principal.credential.kind is CredentialKind.API_KEY:
-                key_id = principal.credential.id
+            if quota.counts in CREDENTIAL_COUNTS:
+                plan = principal.plan
+                if principal.credential.kind is CredentialKind.API_KEY:
+                    key_id = principal.credential.id
         overrides = quota_overrides.find(reader, dialect, quota.name, organization_id, key_id)
         for override in sorted(overrides, key=lambda o: o.api_key_id is None):
             return Limit(override.per_period, Window(override.period), override.burst)
-        plan = principal.plan if principal is not None else None
         return quota.plans.get(plan, quota.limit) if plan else quota.limit
 
     def hit(

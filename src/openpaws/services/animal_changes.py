@@ -129,7 +129,9 @@ def _apply(
     _compatibility(row, change)
     _described(row, change)
     if change.custom_field_data is not UNSET:
-        definitions = org_settings.field_definitions(tx.reader, organization_id, "pet")
+        definitions = org_settings.field_definitions(
+            tx.reader, organization_id, custom_fields.ANIMAL_FIELDS
+        )
         row["custom_field_data"] = custom_fields.validate(
             definitions, change.custom_field_data, existing=current.get("custom_field_data")
         )

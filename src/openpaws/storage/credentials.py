@@ -86,10 +86,3 @@ def token_owner(reader: Reader, token_hash: str) -> TokenOwner | None:
         {"hash": token_hash},
     )
     return None if row is None else TokenOwner(int(row[0]), row[1], int(row[2]))
-
-
-def expire_token_now(tx: Transaction, token_hash: str, now: datetime) -> None:
-    """Test and operations helper: make a token expire at ``now``."""
-    tx.conn.execute(
-        update(access_tokens).where(access_tokens.c.token_hash == token_hash).values(expires_at=now)
-    )

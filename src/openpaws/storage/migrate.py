@@ -8,13 +8,15 @@ several heads, and a database is current when it is at every one of them.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 from openpaws.storage.database import Database
 
@@ -46,12 +48,37 @@ def _config(locations: Sequence[Path]) -> Config:
     return config
 
 
+@contextmanager
+def _migrating(db: Database) -> Iterator[Connection]:
+    """A connection for migrating, committed at the end.
+
+    SQLite alters a table by building a new one and dropping the old (Alembic's batch mode);
+    with foreign keys enforced, dropping a table that rows of another refer to would fail.
+    So, as SQLite's documentation prescribes for such changes, enforcement is off while
+    migrating, and every reference is checked before the commit instead.
+    """
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection if db.is_sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, where it applies
+        try:
+            yield conn
+            if raw is not None:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migration broke references: {broken[:5]}")
+            conn.commit()
+        finally:
+            if raw is not None:
+                conn.rollback()
+                raw.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(db: Database, locations: Sequence[Path] = (), revision: str = "heads") -> None:
     config = _config(locations)
-    with db.engine.connect() as conn:
+    with _migrating(db) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
-        conn.commit()
 
 
 def heads(locations: Sequence[Path] = ()) -> set[str]:
@@ -75,7 +102,6 @@ def autogenerate(db: Database, message: str) -> None:
 
 def downgrade(db: Database, revision: str, locations: Sequence[Path] = ()) -> None:
     config = _config(locations)
-    with db.engine.connect() as conn:
+    with _migrating(db) as conn:
         config.attributes["connection"] = conn
         command.downgrade(config, revision)
-        conn.commit()

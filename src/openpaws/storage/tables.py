@@ -257,8 +257,25 @@ quota_overrides = Table(
     Column("per_period", Integer, nullable=False),
     Column("burst", Integer),  # at most this many in any one second
     CheckConstraint("(organization_id IS NULL) <> (api_key_id IS NULL)", name="one_owner"),
-    Index("ix_quota_overrides_organization", "dialect", "quota", "organization_id"),
-    Index("ix_quota_overrides_api_key", "dialect", "quota", "api_key_id"),
+    # One override of a quota per organization and per key.
+    Index(
+        "ix_quota_overrides_organization",
+        "dialect",
+        "quota",
+        "organization_id",
+        unique=True,
+        sqlite_where=text("organization_id IS NOT NULL"),
+        postgresql_where=text("organization_id IS NOT NULL"),
+    ),
+    Index(
+        "ix_quota_overrides_api_key",
+        "dialect",
+        "quota",
+        "api_key_id",
+        unique=True,
+        sqlite_where=text("api_key_id IS NOT NULL"),
+        postgresql_where=text("api_key_id IS NOT NULL"),
+    ),
 )
 
 # A write's outcome under an Idempotency-Key, kept so a retry replays it.

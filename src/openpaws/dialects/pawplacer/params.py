@@ -30,10 +30,14 @@ def _species(value: str) -> str:
     return found
 
 
+_LIMIT = inputs.whole_number(1, MAX_LIMIT, clamp=True)
+_OFFSET = inputs.whole_number(0, MAX_OFFSET)
+
+
 def pet_search(query: Mapping[str, str]) -> PetSearch:
     r = Reader(query, "query", vocab.MESSAGES)
-    limit = r.get("limit", inputs.whole_number(1, MAX_LIMIT, clamp=True), DEFAULT_LIMIT)
-    offset = r.get("offset", inputs.whole_number(0, MAX_OFFSET), 0)
+    limit = r.get("limit", _LIMIT, DEFAULT_LIMIT)
+    offset = r.get("offset", _OFFSET, 0)
     species = r.get("species", _species, None)
     updated_since = r.get("updated_since", inputs.moment, None)
     r.finish()

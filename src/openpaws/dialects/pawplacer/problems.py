@@ -78,7 +78,7 @@ def error_body(error: OpenPawsError, request_id: str) -> tuple[int, wire.Error]:
     if isinstance(error, NotFound):
         return 404, wire.Error("Not found", "not_found", request_id)
     if isinstance(error, MethodNotAllowed):
-        return 405, wire.Error(error.message, "method_not_allowed", request_id)
+        return 405, wire.Error("Method not allowed", "method_not_allowed", request_id)
     if isinstance(error, IdempotencyConflict):
         return 409, wire.Error(error.message, error.code, request_id)
     if isinstance(error, RateLimited):

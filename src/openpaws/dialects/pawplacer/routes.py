@@ -12,6 +12,7 @@ import msgspec
 from openpaws.dialects.inputs import RequestInvalid
 from openpaws.dialects.pawplacer import bodies, mappers, params, problems, vocab, wire
 from openpaws.dialects.pipeline import BadRequest, Call, Mounted, Route
+from openpaws.domain.changes import AnimalChange, PersonChange
 from openpaws.platform.principals import Scope
 from openpaws.services import animal_changes, animals, org_settings, people
 from openpaws.storage.database import Transaction
@@ -41,7 +42,7 @@ def _json_object(call: Call, route: str) -> dict[str, Any]:
 def _pet_reference(call: Call) -> str:
     """The pet identifier, percent-decoded once from the raw path (a custom_id may hold a
     '/')."""
-    return call.raw_param(f"{PETS}/")
+    return call.raw_param("pet_path", f"{PETS}/")
 
 
 class Handlers:
@@ -81,36 +82,56 @@ class Handlers:
         found = org_settings.field_definitions(call.reader, org_id, kind)
         return wire.PeopleCustomFields(kind, [mappers.custom_field(d) for d in found])
 
-    def create_pet(self, call: Call, tx: Transaction) -> wire.Pet:
-        change = bodies.pet_change(_json_object(call, "POST /api/pets"), creating=True)
+    def create_pet(self, call: Call, tx: Transaction, change: AnimalChange) -> wire.Pet:
         org_id = call.require_principal().organization_id
         return mappers.pet(animal_changes.create_animal(tx, org_id, change))
 
-    def update_pet(self, call: Call, tx: Transaction) -> wire.Pet:
-        payload = _json_object(call, "PATCH /api/pets/{petIdentifier}")
-        change = bodies.pet_change(payload, creating=False)
+    def update_pet(self, call: Call, tx: Transaction, change: AnimalChange) -> wire.Pet:
         org_id = call.require_principal().organization_id
         details = animal_changes.update_animal(tx, org_id, _pet_reference(call), change)
         return mappers.pet(details)
 
-    def create_person(self, call: Call, tx: Transaction) -> wire.Person:
-        payload = _json_object(call, "POST /api/people")
-        change = bodies.person_change(payload, call.query.get("type"))
+    def create_person(self, call: Call, tx: Transaction, change: PersonChange) -> wire.Person:
         org_id = call.require_principal().organization_id
         return mappers.person(people.create_person(tx, org_id, change))
 
 
+# What each write route reads from its request (before its transaction opens).
+
+
+def _new_pet(call: Call) -> AnimalChange:
+    return bodies.pet_change(_json_object(call, "POST /api/pets"), creating=True)
+
+
+def _pet_update(call: Call) -> AnimalChange:
+    payload = _json_object(call, "PATCH /api/pets/{petIdentifier}")
+    return bodies.pet_change(payload, creating=False)
+
+
+def _new_person(call: Call) -> PersonChange:
+    payload = _json_object(call, "POST /api/people")
+    return bodies.person_change(payload, call.query.get("type"))
+
+
 def routes(mounted: Mounted) -> Sequence[Route]:
     h = Handlers()
-    read, write, people_write = Scope.ANIMALS_READ, Scope.ANIMALS_WRITE, Scope.PEOPLE_WRITE
-    fields = vocab.CUSTOM_FIELDS_QUOTA
-    writes: dict[str, Any] = {"write": True, "idempotent": True, "quota": vocab.WRITE_QUOTA}
+    reads, writes = Scope.ANIMALS_READ, Scope.ANIMALS_WRITE
+    pet, fields = f"{PETS}/{{pet_path:path}}", vocab.CUSTOM_FIELDS_QUOTA
+    write: dict[str, Any] = {"write": True, "idempotent": True, "quota": vocab.WRITE_QUOTA}
     return (
-        Route("GET", PETS, h.list_pets, read, quota=vocab.LIST_QUOTA),
-        Route("GET", f"{PETS}/custom-fields", h.pet_custom_fields, read, quota=fields),
-        Route("GET", f"{PETS}/{{pet:path}}", h.get_pet, read, quota=vocab.DETAIL_QUOTA),
-        Route("POST", PETS, h.create_pet, write, status=201, **writes),
-        Route("PATCH", f"{PETS}/{{pet:path}}", h.update_pet, write, **writes),
-        Route("POST", "/api/people", h.create_person, people_write, status=201, **writes),
-        Route("GET", "/api/people/custom-fields", h.people_custom_fields, read, quota=fields),
+        Route("GET", PETS, h.list_pets, reads, quota=vocab.LIST_QUOTA),
+        Route("GET", f"{PETS}/custom-fields", h.pet_custom_fields, reads, quota=fields),
+        Route("GET", pet, h.get_pet, reads, quota=vocab.DETAIL_QUOTA),
+        Route("POST", PETS, h.create_pet, writes, read=_new_pet, status=201, **write),
+        Route("PATCH", pet, h.update_pet, writes, read=_pet_update, **write),
+        Route(
+            "POST",
+            "/api/people",
+            h.create_person,
+            Scope.PEOPLE_WRITE,
+            read=_new_person,
+            status=201,
+            **write,
+        ),
+        Route("GET", "/api/people/custom-fields", h.people_custom_fields, reads, quota=fields),
     )

@@ -83,7 +83,6 @@ PERSON_STATUSES = tuple(s.value for s in PersonStatus)
 MESSAGES = Messages(
     {
         "not_integer": "Expected a whole number",
-        "too_large": "Must be at most {high}",
         "not_moment": "Expected ISO-8601 timestamp",
         "not_number": "Expected number or numeric string",
         "negative": "Must be at least 0",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from openpaws.dialects import auth
 from openpaws.dialects.petfinder import problems, routes
-from openpaws.dialects.pipeline import Mounted, Route
 from openpaws.dialects.registry import ClientPolicy, Cors, DemoContext, Dialect, register
 from openpaws.platform import oauth
 from openpaws.platform.principals import Scope
@@ -19,12 +17,6 @@ CLIENTS = ClientPolicy(
     scopes=frozenset({Scope.ANIMALS_READ, Scope.ORGANIZATIONS_READ, Scope.TAXONOMY_READ}),
 )
 DEMO_CLIENT_NAME = "demo"
-
-
-def _routes(mounted: Mounted) -> Sequence[Route]:
-    settings = mounted.runtime.settings
-    lifetime = settings.dialect_int(NAME, "TOKEN_LIFETIME_SECONDS", CLIENTS.token_lifetime_seconds)
-    return routes.routes(mounted, lifetime)
 
 
 def _demo(context: DemoContext) -> list[str]:
@@ -44,10 +36,10 @@ DIALECT = register(
         name=NAME,
         title="Petfinder API v2",
         prefix="/petfinder/v2",
-        routes=_routes,
+        routes=routes.routes,
         presenter=lambda mounted: problems.Presenter(),
         contract=HERE / "openapi.yaml",
-        auth=auth.BearerToken(CLIENTS.scopes),
+        auth=auth.BearerToken(),
         cors=Cors(
             allow_headers=("Authorization", "Content-Type"), expose_headers=(problems.TOKEN_HEADER,)
         ),

@@ -40,12 +40,25 @@ MESSAGES = Messages(
 )
 
 
+# The parsers of each parameter, made once.
+_DISTANCE = inputs.integer(0, MAX_DISTANCE)
+_LIMIT = inputs.integer(1, MAX_LIMIT)
+_PAGE = inputs.integer(1, MAX_PAGE)
+_STATUS = inputs.word_in(vocab.STATUS_IN, "status")
+_SIZE = inputs.word_in(vocab.SIZE_IN, "size")
+_GENDER = inputs.word_in(vocab.GENDER_IN, "gender")
+_AGE = inputs.word_in(vocab.AGE_IN, "age")
+_COAT = inputs.word_in(vocab.COAT_IN, "coat")
+_ANIMAL_SORT = inputs.word_in(vocab.ANIMAL_SORT_IN, "sort")
+_ORGANIZATION_SORT = inputs.word_in(vocab.ORGANIZATION_SORT_IN, "sort")
+
+
 def query_reader(query: Mapping[str, str]) -> Reader:
     return Reader(query, "query", MESSAGES)
 
 
 def _near(r: Reader) -> Near | None:
-    miles = r.get("distance", inputs.integer(0, MAX_DISTANCE), DEFAULT_DISTANCE)
+    miles = r.get("distance", _DISTANCE, DEFAULT_DISTANCE)
     location = r.values.get("location", "").strip()
     if not location:
         if r.values.get("distance", "").strip():
@@ -60,16 +73,16 @@ def _near(r: Reader) -> Near | None:
 
 def _page(r: Reader) -> tuple[int, int]:
     """(limit, offset)."""
-    limit = r.get("limit", inputs.integer(1, MAX_LIMIT), DEFAULT_LIMIT)
-    page = r.get("page", inputs.integer(1, MAX_PAGE), 1)
+    limit = r.get("limit", _LIMIT, DEFAULT_LIMIT)
+    page = r.get("page", _PAGE, 1)
     return limit, (page - 1) * limit
 
 
 S = TypeVar("S", AnimalSort, OrganizationSort)
 
 
-def _sort(r: Reader, words: Mapping[str, S], near: Near | None, default: S | None) -> S | None:
-    sort = r.get("sort", inputs.word_in(words, "sort"), default)
+def _sort(r: Reader, parse: Callable[[str], S], near: Near | None, default: S | None) -> S | None:
+    sort = r.get("sort", parse, default)
     if sort is not None and near is None and sort.by_distance:
         r.bad("sort", "distance_needs_location")
         return default
@@ -91,16 +104,16 @@ def animal_search(query: Mapping[str, str]) -> tuple[AnimalSearch, tuple[str, ..
             r.bad("type", "not_one_of", value=type_text, noun="animal type")
     breeds = r.words("breed", lambda w: _breed(animal_type, w))
     colors = r.words("color", lambda w: _color(animal_type, w))
-    statuses = _flat(r.words("status", inputs.word_in(vocab.STATUS_IN, "status")))
+    statuses = _flat(r.words("status", _STATUS))
     filters = AnimalFilters(
         statuses=statuses or vocab.STATUS_IN["adoptable"],
         types=(animal_type.slug,) if animal_type else (),
         breeds=breeds,
-        sizes=_flat(r.words("size", inputs.word_in(vocab.SIZE_IN, "size"))),
-        sexes=_flat(r.words("gender", inputs.word_in(vocab.GENDER_IN, "gender"))),
-        ages=_flat(r.words("age", inputs.word_in(vocab.AGE_IN, "age"))),
+        sizes=_flat(r.words("size", _SIZE)),
+        sexes=_flat(r.words("gender", _GENDER)),
+        ages=_flat(r.words("age", _AGE)),
         colors=colors,
-        coats=_flat(r.words("coat", inputs.word_in(vocab.COAT_IN, "coat"))),
+        coats=_flat(r.words("coat", _COAT)),
         name=_text(r, "name"),
         good_with_children=r.get("good_with_children", inputs.flag, None),
         good_with_dogs=r.get("good_with_dogs", inputs.flag, None),
@@ -113,7 +126,7 @@ def animal_search(query: Mapping[str, str]) -> tuple[AnimalSearch, tuple[str, ..
     )
     codes = tuple(c.strip() for c in (_text(r, "organization") or "").split(",") if c.strip())
     near = _near(r)
-    sort = _sort(r, vocab.ANIMAL_SORT_IN, near, AnimalSort.PUBLISHED_DESC)
+    sort = _sort(r, _ANIMAL_SORT, near, AnimalSort.PUBLISHED_DESC)
     limit, offset = _page(r)
     r.finish(INVALID)
     assert sort is not None
@@ -149,7 +162,7 @@ def organization_search(query: Mapping[str, str]) -> OrganizationSearch:
     states = r.words("state", _two_letters("state"))
     countries = r.words("country", _two_letters("country"))
     near = _near(r)
-    sort = _sort(r, vocab.ORGANIZATION_SORT_IN, near, None)
+    sort = _sort(r, _ORGANIZATION_SORT, near, None)
     limit, offset = _page(r)
     r.finish(INVALID)
     return OrganizationSearch(

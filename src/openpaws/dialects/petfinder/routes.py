@@ -56,6 +56,20 @@ def _token_request(call: Call) -> dict[str, str]:
     return fields
 
 
+def _client_credentials(call: Call) -> oauth.ClientCredentials:
+    """What a token request asks with: the client credentials grant and the client's id and
+    secret."""
+    fields = _token_request(call)
+    grant = fields.get("grant_type", "").strip()
+    if not grant:
+        raise MissingInput.field("body", "grant_type", "grant_type is required.")
+    if grant != GRANT:
+        raise UnsupportedGrantType.field(
+            "body", "grant_type", f"{grant} is not a supported grant type."
+        )
+    return oauth.ClientCredentials(fields.get("client_id", ""), fields.get("client_secret", ""))
+
+
 def _find_type(name: str) -> taxonomy.AnimalType:
     found = taxonomy.find_type(name)
     if found is None:
@@ -66,27 +80,15 @@ def _find_type(name: str) -> taxonomy.AnimalType:
 class Handlers:
     """The dialect's handlers, bound to where it is mounted."""
 
-    def __init__(self, mounted: Mounted, token_lifetime: int) -> None:
+    def __init__(self, mounted: Mounted) -> None:
         self.mounted = mounted
         self.prefix = mounted.prefix
         self.links = mappers.Links(self.prefix)
         self.site = mounted.runtime.settings.public_site_url.rstrip("/")
         self.forms = mappers.AnimalMemo(self.links, self.site)
-        self.token_lifetime = token_lifetime
 
-    def token(self, call: Call, tx: Transaction) -> wire.Token:
-        fields = _token_request(call)
-        grant = fields.get("grant_type", "").strip()
-        if not grant:
-            raise MissingInput.field("body", "grant_type", "grant_type is required.")
-        if grant != GRANT:
-            raise UnsupportedGrantType.field(
-                "body", "grant_type", f"{grant} is not a supported grant type."
-            )
-        creds = oauth.ClientCredentials(
-            fields.get("client_id", ""), fields.get("client_secret", "")
-        )
-        issued = oauth.issue_token(tx, self.mounted.name, creds, self.token_lifetime)
+    def token(self, call: Call, tx: Transaction, creds: oauth.ClientCredentials) -> wire.Token:
+        issued = oauth.issue_token(tx, self.mounted.name, creds, self.mounted.token_lifetime)
         return wire.Token("Bearer", issued.expires_in, issued.access_token)
 
     def animals(self, call: Call) -> wire.AnimalsPage:
@@ -154,11 +156,13 @@ def _with_organizations(search: AnimalSearch, ids: tuple[int, ...]) -> AnimalSea
     return replace(search, filters=replace(search.filters, organization_ids=ids))
 
 
-def routes(mounted: Mounted, token_lifetime: int) -> Sequence[Route]:
-    h = Handlers(mounted, token_lifetime)
+def routes(mounted: Mounted) -> Sequence[Route]:
+    h = Handlers(mounted)
     no_store: dict[str, Any] = {"Cache-Control": "no-store"}
     return (
-        Route("POST", "/oauth2/token", h.token, write=True, headers=no_store),
+        Route(
+            "POST", "/oauth2/token", h.token, write=True, read=_client_credentials, headers=no_store
+        ),
         Route("GET", "/animals", h.animals, Scope.ANIMALS_READ),
         Route("GET", "/animals/{animal_id}", h.animal, Scope.ANIMALS_READ),
         Route("GET", "/types", h.types, Scope.TAXONOMY_READ),

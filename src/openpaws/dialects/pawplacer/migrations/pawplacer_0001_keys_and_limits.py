@@ -32,6 +32,13 @@ def upgrade() -> None:
     op.drop_table("rate_limits")
     for old, new in EVENT_NAMES.items():
         op.execute(f"UPDATE outbox_events SET event_type = '{new}' WHERE event_type = '{old}'")
+    # Their payload was {"id": <the record's UUID>}: that is their subject.
+    uuid_of = (
+        "json_extract(payload, '$.id')"
+        if op.get_bind().dialect.name == "sqlite"
+        else "payload::json ->> 'id'"
+    )
+    op.execute(f"UPDATE outbox_events SET subject = {uuid_of} WHERE subject IS NULL")
 
 
 def downgrade() -> None:

@@ -30,14 +30,7 @@ READ_SCOPES = '["animals:read"]'
 WRITE_SCOPES = '["animals:read", "animals:write", "people:write"]'
 
 
-def _defer_foreign_keys() -> None:
-    """SQLite rebuilds a table to alter it; references to it are checked at commit instead."""
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("PRAGMA defer_foreign_keys = ON")
-
-
 def upgrade() -> None:
-    _defer_foreign_keys()
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("dialect", sa.String(length=32), server_default="", nullable=False)
@@ -105,15 +98,20 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quota_overrides")),
     )
-    with op.batch_alter_table("quota_overrides", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_quota_overrides_organization", ["dialect", "quota", "organization_id"]
+    # One override of a quota per organization and per key.
+    for owner in ("organization_id", "api_key_id"):
+        where = sa.text(f"{owner} IS NOT NULL")
+        op.create_index(
+            f"ix_quota_overrides_{owner.removesuffix('_id')}",
+            "quota_overrides",
+            ["dialect", "quota", owner],
+            unique=True,
+            sqlite_where=where,
+            postgresql_where=where,
         )
-        batch_op.create_index("ix_quota_overrides_api_key", ["dialect", "quota", "api_key_id"])
 
 
 def downgrade() -> None:
-    _defer_foreign_keys()
     with op.batch_alter_table("quota_overrides", schema=None) as batch_op:
         batch_op.drop_index("ix_quota_overrides_api_key")
         batch_op.drop_index("ix_quota_overrides_organization")
