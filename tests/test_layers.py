@@ -197,6 +197,7 @@ def runtime() -> Runtime:
         quotas=Quotas(None, "layers"),
         key_usage=Usage(),
         inline_reads=True,
+        threads=cast("Any", None),
     )
 
 

@@ -7,10 +7,10 @@ import contextlib
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
-import anyio.to_thread
 from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.exceptions import HTTPException
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # loop than handed to a thread. Anything that waits on a network (PostgreSQL, Redis)
         # or on a disk flush (every write) runs in the thread pool.
         inline_reads=database.is_sqlite and not settings.redis_url,
+        threads=ThreadPoolExecutor(settings.db_threads, thread_name_prefix="openpaws"),
     )
     routers = []
     served: list[Endpoint] = []
@@ -126,7 +127,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
-        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_threads
         geo.warm_up()
         database.optimize()
         # The gazetteer and taxonomy live for the whole process: keep them out of every
@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # switch interval gets it back sooner, so the slot (and every writer queued behind it)
         # waits less on other threads' work.
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
-        tidying = asyncio.create_task(_tidy_now_and_then(database, runtime.key_usage))
+        tidying = asyncio.create_task(_tidy_now_and_then(runtime))
         try:
             yield
         finally:
@@ -144,10 +144,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
             with contextlib.suppress(asyncio.CancelledError):
                 await tidying
             try:
-                await anyio.to_thread.run_sync(upkeep.tidy, database, runtime.key_usage)
+                await _in_threads(runtime, upkeep.tidy, database, runtime.key_usage)
             except Exception:
                 logger.exception("upkeep at shutdown failed")
             finally:
+                runtime.threads.shutdown(wait=True)
                 if db is None:
                     database.dispose()
 
@@ -171,11 +172,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     return observer()(cast("ASGIApp", ThinPath(served).wrap(app)))
 
 
-async def _tidy_now_and_then(db: Database, usage: Usage) -> None:
+async def _in_threads(runtime: Runtime, work: Callable[..., Any], *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(runtime.threads, work, *args)
+
+
+async def _tidy_now_and_then(runtime: Runtime) -> None:
     while True:
         await asyncio.sleep(upkeep.INTERVAL_SECONDS)
         try:
-            await anyio.to_thread.run_sync(upkeep.tidy, db, usage)
+            await _in_threads(runtime, upkeep.tidy, runtime.db, runtime.key_usage)
         except Exception:
             logger.exception("upkeep failed")
 

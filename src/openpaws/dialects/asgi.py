@@ -12,12 +12,12 @@ path itself, the same way on both entries).
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-import anyio.to_thread
 from litestar import Request, Router, route
 from litestar.exceptions import HTTPException
 from litestar.handlers import HTTPRouteHandler
@@ -61,7 +61,8 @@ class Endpoint:
     async def serve(self, call: Call) -> Reply:
         if self.inline:
             return run(self.route, call)
-        return await anyio.to_thread.run_sync(run, self.route, call)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.mounted.runtime.threads, run, self.route, call)
 
 
 def endpoints(mounted: Mounted, routes: Sequence[Route], trailing_slash: bool) -> list[Endpoint]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, unquote
@@ -25,7 +26,7 @@ from openpaws.domain.errors import InvalidInput, OpenPawsError
 from openpaws.platform import idempotency
 from openpaws.platform.api_keys import Usage
 from openpaws.platform.principals import CredentialKind, Principal, Scope
-from openpaws.platform.quotas import Quota, Quotas, RateLimited, Verdict
+from openpaws.platform.quotas import Meter, Quota, Quotas, RateLimited, Verdict
 from openpaws.storage.database import Database, Reader
 
 if TYPE_CHECKING:
@@ -193,6 +194,7 @@ class Runtime:
     quotas: Quotas
     key_usage: Usage
     inline_reads: bool  # reads run on the event loop (SQLite without Redis)
+    threads: ThreadPoolExecutor  # where everything else runs (OPENPAWS_DB_THREADS of them)
 
 
 @dataclass
@@ -221,15 +223,14 @@ def run(route: Route, call: Call) -> Reply:
             assert mounted.auth is not None, f"{mounted.name} has no auth scheme"
             call.principal = principal = mounted.auth.authenticate(call, mounted.name)
             principal.require(route.scope)
-        quota = mounted.quotas[route.quota] if route.quota else None
-        if quota is not None and route.idempotent and "idempotency-key" in call.headers:
-            # A replay shows the standing without spending a request.
-            call.verdict = _quotas(call).standing(call.reader, mounted.name, quota, *_counted(call))
+        meter = _meter(route, call)
+        if meter is not None and route.idempotent and "idempotency-key" in call.headers:
+            call.verdict = meter.standing()  # a replay shows it, spending no request
         key = _idempotency_key(route, call)
         if key is not None and (replay := idempotency.stored_replay(call.reader, key)):
             return presenter.replay(call, replay.status_code, replay.body.encode())
-        if quota is not None:
-            call.verdict = _quotas(call).hit(call.reader, mounted.name, quota, *_counted(call))
+        if meter is not None:
+            call.verdict = meter.hit()
         if route.write:
             result = _write(route, call, key, route.read(call) if route.read else None)
         else:
@@ -259,14 +260,15 @@ def _write(route: Route, call: Call, key: idempotency.IdempotencyKey | None, giv
     return body
 
 
-def _quotas(call: Call) -> Quotas:
-    return call.mounted.runtime.quotas
-
-
-def _counted(call: Call) -> tuple[Principal | None, str]:
-    """Whom a quota may count: the caller, and the client's address."""
+def _meter(route: Route, call: Call) -> Meter | None:
+    """The route's quota for this caller (the caller, and the client's address)."""
+    if route.quota is None:
+        return None
+    mounted = call.mounted
     client = call.scope.get("client")
-    return call.principal, client[0] if client else ""
+    address = client[0] if client else ""
+    quota = mounted.quotas[route.quota]
+    return mounted.runtime.quotas.meter(call.reader, mounted.name, quota, call.principal, address)
 
 
 def _idempotency_key(route: Route, call: Call) -> idempotency.IdempotencyKey | None:

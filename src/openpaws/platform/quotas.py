@@ -100,19 +100,55 @@ class RateLimited(OpenPawsError):
         self.verdict = verdict
 
 
-@dataclass(frozen=True)
-class _Counter:
-    """Where one quota of one subject is counted, and the numbers that apply to it."""
+class Meter:
+    """One quota of one subject: the numbers that apply to it (looked up once) and its
+    counter, to read (:meth:`standing`) or to count a request on (:meth:`hit`)."""
 
-    quota: str
-    limit: Limit
-    item: RateLimitItem
-    burst: RateLimitItem | None
-    key: tuple[str, str]  # (namespace, subject) in the limiter
+    def __init__(
+        self,
+        limiter: SlidingWindowCounterRateLimiter,
+        quota: str,
+        limit: Limit,
+        key: tuple[str, str],
+    ) -> None:
+        self._limiter = limiter
+        self.quota = quota
+        self.limit = limit
+        self._item = _ITEMS[limit.window](limit.per_window)
+        self._key = key  # (namespace, subject) in the limiter
+        self._burst = None if limit.burst is None else RateLimitItemPerSecond(limit.burst)
+        self._burst_key = (f"{key[0]}/burst", key[1])
 
-    @property
-    def burst_key(self) -> tuple[str, str]:
-        return f"{self.key[0]}/burst", self.key[1]
+    def hit(self) -> Verdict:
+        """Count one request; raises :class:`RateLimited` when the quota is spent."""
+        burst = self._burst
+        if burst is not None and not self._limiter.test(burst, *self._burst_key):
+            stats = self._limiter.get_window_stats(burst, *self._burst_key)
+            refused = Verdict(False, burst.amount, 0, stats.reset_time, Window.SECOND, self.quota)
+            raise RateLimited("Rate limit exceeded", refused)
+        allowed = self._limiter.hit(self._item, *self._key)
+        if allowed and burst is not None:
+            self._limiter.hit(burst, *self._burst_key)
+        verdict = self._verdict(allowed)
+        if not allowed:
+            raise RateLimited("Rate limit exceeded", verdict)
+        return verdict
+
+    def standing(self) -> Verdict:
+        """The standing without counting a request."""
+        verdict = self._verdict(True)
+        return replace(verdict, allowed=verdict.remaining > 0)
+
+    def _verdict(self, allowed: bool) -> Verdict:
+        stats = self._limiter.get_window_stats(self._item, *self._key)
+        return Verdict(
+            allowed,
+            self.limit.per_window,
+            max(0, stats.remaining),
+            stats.reset_time,
+            self.limit.window,
+            self.quota,
+        )
 
 
 class Quotas:
@@ -147,6 +183,19 @@ class Quotas:
             return Limit(override.per_period, Window(override.period), override.burst)
         return quota.plans.get(plan, quota.limit) if plan else quota.limit
 
+    def meter(
+        self,
+        reader: Reader,
+        dialect: str,
+        quota: Quota,
+        principal: Principal | None,
+        client_ip: str,
+    ) -> Meter:
+        """The meter of ``quota`` for this caller (its numbers looked up now)."""
+        limit = self.limit_for(reader, dialect, quota, principal)
+        key = (f"{dialect}/{quota.name}", _subject(quota.counts, principal, client_ip))
+        return Meter(self._limiter, quota.name, limit, key)
+
     def hit(
         self,
         reader: Reader,
@@ -156,20 +205,7 @@ class Quotas:
         client_ip: str,
     ) -> Verdict:
         """Count one request; raises :class:`RateLimited` when the quota is spent."""
-        counter = self._counter(reader, dialect, quota, principal, client_ip)
-        burst = counter.burst
-        if burst is not None and not self._limiter.test(burst, *counter.burst_key):
-            stats = self._limiter.get_window_stats(burst, *counter.burst_key)
-            reset_at = stats.reset_time
-            refused = Verdict(False, burst.amount, 0, reset_at, Window.SECOND, quota.name)
-            raise RateLimited("Rate limit exceeded", refused)
-        allowed = self._limiter.hit(counter.item, *counter.key)
-        if allowed and burst is not None:
-            self._limiter.hit(burst, *counter.burst_key)
-        verdict = self._verdict(counter, allowed)
-        if not allowed:
-            raise RateLimited("Rate limit exceeded", verdict)
-        return verdict
+        return self.meter(reader, dialect, quota, principal, client_ip).hit()
 
     def standing(
         self,
@@ -180,37 +216,7 @@ class Quotas:
         client_ip: str,
     ) -> Verdict:
         """The standing without counting a request."""
-        counter = self._counter(reader, dialect, quota, principal, client_ip)
-        verdict = self._verdict(counter, True)
-        return replace(verdict, allowed=verdict.remaining > 0)
-
-    def _counter(
-        self,
-        reader: Reader,
-        dialect: str,
-        quota: Quota,
-        principal: Principal | None,
-        client_ip: str,
-    ) -> _Counter:
-        limit = self.limit_for(reader, dialect, quota, principal)
-        return _Counter(
-            quota=quota.name,
-            limit=limit,
-            item=_ITEMS[limit.window](limit.per_window),
-            burst=None if limit.burst is None else RateLimitItemPerSecond(limit.burst),
-            key=(f"{dialect}/{quota.name}", _subject(quota.counts, principal, client_ip)),
-        )
-
-    def _verdict(self, counter: _Counter, allowed: bool) -> Verdict:
-        stats = self._limiter.get_window_stats(counter.item, *counter.key)
-        return Verdict(
-            allowed,
-            counter.limit.per_window,
-            max(0, stats.remaining),
-            stats.reset_time,
-            counter.limit.window,
-            counter.quota,
-        )
+        return self.meter(reader, dialect, quota, principal, client_ip).standing()
 
     def reset(self) -> None:
         self.storage.reset()
