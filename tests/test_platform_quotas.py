@@ -78,14 +78,14 @@ def hit(
     ip: str = "192.0.2.1",
 ) -> list[Verdict]:
     """``times`` requests, each allowed."""
-    return [counters.hit(db.reader(), DIALECT, quota, principal, ip) for _ in range(times)]
+    return [counters.meter(db.reader(), DIALECT, quota, principal, ip).hit() for _ in range(times)]
 
 
 def refused(
     counters: Quotas, db: Database, quota: Quota, principal: Principal | None, ip: str = "192.0.2.1"
 ) -> Verdict:
     with pytest.raises(RateLimited) as raised:
-        counters.hit(db.reader(), DIALECT, quota, principal, ip)
+        counters.meter(db.reader(), DIALECT, quota, principal, ip).hit()
     return raised.value.verdict
 
 
@@ -147,7 +147,7 @@ def test_a_burst_is_refused_within_a_wide_window(counters: Quotas, quiet_db: Dat
     assert (verdict.allowed, verdict.limit, verdict.remaining) == (False, 3, 0)
     assert (verdict.window, verdict.quota) == (Window.SECOND, "bursty")
     assert verdict.retry_after() == 1
-    standing = counters.standing(quiet_db.reader(), DIALECT, quota, caller(), "192.0.2.1")
+    standing = counters.meter(quiet_db.reader(), DIALECT, quota, caller(), "192.0.2.1").standing()
     assert (standing.remaining, standing.window) == (97, Window.MINUTE)
 
 

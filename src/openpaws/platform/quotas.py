@@ -196,28 +196,6 @@ class Quotas:
         key = (f"{dialect}/{quota.name}", _subject(quota.counts, principal, client_ip))
         return Meter(self._limiter, quota.name, limit, key)
 
-    def hit(
-        self,
-        reader: Reader,
-        dialect: str,
-        quota: Quota,
-        principal: Principal | None,
-        client_ip: str,
-    ) -> Verdict:
-        """Count one request; raises :class:`RateLimited` when the quota is spent."""
-        return self.meter(reader, dialect, quota, principal, client_ip).hit()
-
-    def standing(
-        self,
-        reader: Reader,
-        dialect: str,
-        quota: Quota,
-        principal: Principal | None,
-        client_ip: str,
-    ) -> Verdict:
-        """The standing without counting a request."""
-        return self.meter(reader, dialect, quota, principal, client_ip).standing()
-
     def reset(self) -> None:
         self.storage.reset()
 
