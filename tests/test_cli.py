@@ -49,6 +49,39 @@ def test_demo_loads_deterministic_data_once(env: Database) -> None:
     assert len(reference.all_animals(env)) == 300
 
 
+def test_demo_on_data_says_how_to_start_afresh_and_fresh_replaces_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "demo.db"
+    monkeypatch.setenv("OPENPAWS_DATABASE_URL", f"sqlite:///{path}")
+    assert runner.invoke(app, ["demo", "--animals", "40"]).exit_code == 0
+    again = runner.invoke(app, ["demo", "--animals", "40"])
+    assert again.exit_code == 1
+    assert "openpaws demo --fresh" in again.output
+    declined = runner.invoke(app, ["demo", "--fresh", "--animals", "30"], input="n\n")
+    assert declined.exit_code == 1
+    db = Database(f"sqlite:///{path}")
+    try:
+        assert len(reference.all_animals(db)) == 40
+    finally:
+        db.dispose()
+    fresh = runner.invoke(app, ["demo", "--fresh", "--animals", "30"], input="y\n")
+    assert fresh.exit_code == 0, fresh.output
+    db = Database(f"sqlite:///{path}")
+    try:
+        assert len(reference.all_animals(db)) == 30
+    finally:
+        db.dispose()
+
+
+def test_demo_fresh_refuses_a_database_that_is_not_a_sqlite_file(env: Database) -> None:
+    if env.is_sqlite:
+        pytest.skip("needs a database other than a SQLite file")
+    result = runner.invoke(app, ["demo", "--fresh", "--yes"])
+    assert result.exit_code == 1
+    assert "not one" in result.output
+
+
 def test_demo_is_deterministic(databases: object, env: Database) -> None:
     other = databases.fresh()  # type: ignore[attr-defined]
     try:

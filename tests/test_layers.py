@@ -196,6 +196,8 @@ def runtime() -> Runtime:
         settings=Settings(),
         quotas=Quotas(None, "layers"),
         key_usage=Usage(),
+        attempts=cast("Any", None),
+        trusted_proxies=(),
         inline_reads=True,
         threads=cast("Any", None),
     )

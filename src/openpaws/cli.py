@@ -8,15 +8,18 @@ Each dialect may add commands of its own.
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+from sqlalchemy.engine import make_url
 
 from openpaws import demo, schema
 from openpaws.config import Settings
@@ -119,15 +122,45 @@ def demo_command(
     anchor_animals: int = typer.Option(
         0, help="The first organization (a shelter) holds this many of the animals."
     ),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="Replace the SQLite file with new demo data (asks first)."
+    ),
+    yes: bool = typer.Option(False, "--yes", help="With --fresh: do not ask."),
 ) -> None:
     """Load deterministic demo data into an empty database (migrating it first)."""
+    if fresh:
+        _start_afresh(yes)
     try:
         with _database() as db:
             schema.upgrade(db)
             _load_demo(db, animals, organizations, anchor_animals)
     except demo.DatabaseNotEmpty:
         console.print("[red]The database already holds data; demo data goes into an empty one.")
+        if _sqlite_file() is not None:
+            console.print(f"To replace {_sqlite_file()} with new demo data: openpaws demo --fresh")
+        else:
+            console.print("Point OPENPAWS_DATABASE_URL at an empty database to load it there.")
         raise typer.Exit(1) from None
+
+
+def _sqlite_file() -> Path | None:
+    """The SQLite file of the configured database, or None for another database."""
+    url = make_url(Settings().resolved_database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def _start_afresh(yes: bool) -> None:
+    """Delete the SQLite file (with its journal files), after asking."""
+    path = _sqlite_file()
+    if path is None:
+        console.print("[red]--fresh replaces a SQLite file; this database is not one.")
+        raise typer.Exit(1)
+    if path.exists() and not yes:
+        typer.confirm(f"Delete {path} and everything in it?", abort=True)
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _client_dialect(dialect: str | None) -> str:
@@ -381,6 +414,20 @@ def pets_delete(
     console.print(f"Deleted {pet}")
 
 
+def _port_taken(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be listened on, or None. The server itself shares its port
+    between its workers (SO_REUSEPORT), which would also let a second server share it
+    unseen; this probe, without that option, is refused while anyone listens there."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
@@ -394,6 +441,10 @@ def serve(
     from openpaws.server import run
 
     settings = Settings()
+    if (taken := _port_taken(host, port)) is not None:
+        console.print(f"[red]Cannot listen on {host}:{port}: {taken}. Is another server there?")
+        console.print("Stop it, or choose another port: openpaws serve --port N (make run PORT=N).")
+        raise typer.Exit(1)
     with _database() as db:
         if not demo_data and not schema.is_current(db):
             console.print("[red]The database schema is not current: run `openpaws migrate`.")

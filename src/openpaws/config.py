@@ -33,6 +33,23 @@ class Settings:
     log_level: str = field(default_factory=lambda: _env("LOG_LEVEL", "info"))
     # One JSON line per request (request id, route, status, duration) at info level.
     access_log: bool = field(default_factory=lambda: _env("ACCESS_LOG", "true") == "true")
+    # Authentication throttling: failed attempts per credential in five minutes, and per
+    # client address in a minute; token requests per client address in a minute.
+    auth_failures_per_credential: int = field(
+        default_factory=lambda: int(_env("AUTH_FAILURES_PER_CREDENTIAL", "10"))
+    )
+    auth_failures_per_address: int = field(
+        default_factory=lambda: int(_env("AUTH_FAILURES_PER_ADDRESS", "60"))
+    )
+    token_requests_per_address: int = field(
+        default_factory=lambda: int(_env("TOKEN_REQUESTS_PER_ADDRESS", "60"))
+    )
+    # The proxies whose X-Forwarded-For names the client (addresses or networks).
+    trusted_proxies: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            p.strip() for p in _env("TRUSTED_PROXIES", "").split(",") if p.strip()
+        )
+    )
     cors_allow_origins: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             o.strip() for o in _env("CORS_ALLOW_ORIGINS", "*").split(",") if o.strip()

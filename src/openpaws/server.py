@@ -18,7 +18,7 @@ from litestar.plugins.prometheus import PrometheusController
 from litestar.types import ASGIApp
 
 from openpaws.config import Settings
-from openpaws.dialects import registry
+from openpaws.dialects import addresses, registry
 from openpaws.dialects.asgi import (
     Endpoint,
     ThinPath,
@@ -33,6 +33,7 @@ from openpaws.domain import geo
 from openpaws.observability import configure_logging, observer
 from openpaws.platform import upkeep
 from openpaws.platform.api_keys import Usage
+from openpaws.platform.attempts import AttemptLimits, Attempts
 from openpaws.platform.quotas import Quotas
 from openpaws.storage.database import Database
 
@@ -69,11 +70,21 @@ def mount(dialect: registry.Dialect, runtime: Runtime) -> tuple[Mounted, list[Ro
 def create_app(settings: Settings | None = None, db: Database | None = None) -> ASGIApp:
     settings = settings or Settings()
     database = db or Database(settings.resolved_database_url)
+    quotas = Quotas(settings.redis_url or None, settings.rate_limit_namespace)
     runtime = Runtime(
         db=database,
         settings=settings,
-        quotas=Quotas(settings.redis_url or None, settings.rate_limit_namespace),
+        quotas=quotas,
         key_usage=Usage(),
+        attempts=Attempts(
+            quotas.storage,
+            AttemptLimits(
+                settings.auth_failures_per_credential,
+                settings.auth_failures_per_address,
+                settings.token_requests_per_address,
+            ),
+        ),
+        trusted_proxies=addresses.networks(settings.trusted_proxies),
         # SQLite reads are in-process and short: on one core they are cheaper run on the event
         # loop than handed to a thread. Anything that waits on a network (PostgreSQL, Redis)
         # or on a disk flush (every write) runs in the thread pool.
@@ -98,17 +109,38 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         expose_headers |= set(dialect.cors.expose_headers)
         methods |= {r.method for r in routes}
 
+    thin = ThinPath(served)
+
     def not_routed(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
-        """Unknown paths and methods under a dialect's prefix get that dialect's error shape."""
+        """Unknown paths and methods under a dialect's prefix get that dialect's error shape
+        (a 405 with the methods the path has, in ``Allow``)."""
         for mounted in prefixes:
             path = request.url.path
             if path == mounted.prefix or path.startswith(mounted.prefix + "/"):
                 failure = mounted.presenter.failure(
                     bare_call(request.scope, mounted), known_error(error)
                 )
+                if failure.status == 405 and (allowed := thin.allowed(path)) is not None:
+                    failure.headers["Allow"] = ", ".join(allowed[1])
                 return answer(failure)  # type: ignore[return-value]
         status = error.status_code if isinstance(error, HTTPException) else 500
         return Response({"detail": str(error)}, status_code=status)
+
+    @get(["/"], sync_to_thread=False)
+    def index(request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """The APIs served here: each one's base URL and contract."""
+        base = str(request.base_url).rstrip("/")
+        return {
+            "apis": [
+                {
+                    "name": mounted.name,
+                    "title": registry.dialect(mounted.name).title,
+                    "base_url": f"{base}{mounted.prefix}",
+                    "contract": f"{base}{mounted.prefix}/openapi.yaml",
+                }
+                for mounted in prefixes
+            ]
+        }
 
     @get(["/healthz"], sync_to_thread=False)
     def healthz() -> dict[str, str]:
@@ -155,7 +187,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     configure_logging(settings.log_level)
     logging.getLogger("openpaws.access").disabled = not settings.access_log
     app = Litestar(
-        route_handlers=[*routers, healthz, readyz, PrometheusController],
+        route_handlers=[
+            *routers,
+            *([index] if all(m.prefix for m in prefixes) else []),
+            healthz,
+            readyz,
+            PrometheusController,
+        ],
         cors_config=CORSConfig(
             allow_origins=list(settings.cors_allow_origins),
             allow_methods=sorted(methods),  # type: ignore[arg-type]
@@ -169,7 +207,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     # Requests for a declared route without an Origin header take the thin path; the
     # observer (request id, metrics, access log) sees every request either way.
-    return observer()(cast("ASGIApp", ThinPath(served).wrap(app)))
+    return observer()(cast("ASGIApp", thin.wrap(app)))
 
 
 async def _in_threads(runtime: Runtime, work: Callable[..., Any], *args: Any) -> Any:

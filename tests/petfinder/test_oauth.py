@@ -177,11 +177,11 @@ def test_secrets_and_tokens_are_stored_only_as_hashes(
     assert setup.hash_secret(token) in dump
 
 
-def test_oversized_token_request_is_a_400_problem(fresh_api: ContractClient) -> None:
+def test_oversized_token_request_is_a_413_problem(fresh_api: ContractClient) -> None:
     response = fresh_api.client.post(
         TOKEN_URL,
         content=b"grant_type=" + b"x" * (11 * 1024 * 1024),
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -177,8 +177,7 @@ class ThinPath:
                 self._static_paths.add(endpoint.template)
 
     def match(self, method: str, path: str) -> tuple[Endpoint, dict[str, str]] | None:
-        if len(path) > 1:
-            path = path.rstrip("/")
+        path = _untrailed(path)
         if path in self._static_paths:
             found = self._static.get((method, path))
             return None if found is None else (found, {})
@@ -187,18 +186,51 @@ class ThinPath:
                 return endpoint, params
         return None
 
+    def allowed(self, path: str) -> tuple[Mounted, list[str]] | None:
+        """The dialect serving ``path`` and every method it answers there (``OPTIONS``
+        included), or None for a path no route declares."""
+        path = _untrailed(path)
+        if path in self._static_paths:
+            found = [e for (_, p), e in self._static.items() if p == path]
+        else:
+            found = [e for e in self._dynamic if e.params(path) is not None]
+        if not found:
+            return None
+        return found[0].mounted, sorted({e.route.method for e in found} | {"OPTIONS"})
+
     def wrap(self, app: Any) -> ASGI:
         async def serve(scope: Scope, receive: Receive, send: Send) -> None:
             if scope["type"] == "http" and not _has_origin(scope):
-                found = self.match(scope["method"], scope["path"])
+                method, path = scope["method"], scope["path"]
+                found = self.match(method, path)
                 if found is not None:
                     endpoint, params = found
                     scope["path_template"] = endpoint.template
                     await _serve(endpoint, params, scope, receive, send)
                     return
+                if (allowed := self.allowed(path)) is not None:
+                    await send_reply(send, _other_method(scope, *allowed))
+                    return
             await app(scope, receive, send)
 
         return serve
+
+
+def _untrailed(path: str) -> str:
+    return path.rstrip("/") if len(path) > 1 else path
+
+
+def _other_method(scope: Scope, mounted: Mounted, methods: list[str]) -> Reply:
+    """A declared path asked with a method it does not serve: ``OPTIONS`` lists the methods,
+    any other is a 405 in the dialect's shape; both carry ``Allow``."""
+    allow = ", ".join(methods)
+    if scope["method"] == "OPTIONS":
+        return Reply(204, b"", {"Allow": allow}, media_type=None)
+    reply = mounted.presenter.failure(
+        bare_call(scope, mounted), MethodNotAllowed("The method is not allowed here.")
+    )
+    reply.headers["Allow"] = allow
+    return reply
 
 
 def _has_origin(scope: Scope) -> bool:

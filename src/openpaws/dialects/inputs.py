@@ -13,11 +13,15 @@ parameter counts); see :mod:`openpaws.dialects.pipeline`.
 
 from __future__ import annotations
 
+import re
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import unquote_plus
+
+import msgspec
 
 from openpaws.domain.errors import FieldProblem, InvalidInput
 from openpaws.domain.moments import parse_date, parse_moment
@@ -28,6 +32,12 @@ T = TypeVar("T")
 class RequestInvalid(InvalidInput):
     """Problems named as the request names them (its parameters and fields), which a dialect
     shows as they are; problems of the use cases name canonical fields instead."""
+
+
+class MalformedBody(InvalidInput):
+    """A body that is not a document of its declared type (broken JSON, nested too deep)."""
+
+    code = "malformed_body"
 
 
 class Invalid(ValueError):
@@ -67,7 +77,92 @@ DEFAULT_MESSAGES = {
     "not_moment": "Expected ISO-8601 timestamp",
     "not_uuid": "Expected UUID",
     "not_object": "Expected object",
+    "bad_characters": "Must not contain NUL, control characters or unpaired surrogates",
 }
+
+# -- the limits every request meets before anything reads it --------------------------------
+
+MAX_QUERY_BYTES = 8_192  # the query string as sent
+MAX_QUERY_PARAMETERS = 100
+MAX_JSON_DEPTH = 32  # objects and arrays within one another
+# Text may hold any character but NUL, the other C0 controls (tab, line feed and carriage
+# return excepted), DEL, and unpaired surrogates (which no UTF-8 can carry).
+_BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def clean(value: str) -> bool:
+    """Whether ``value`` keeps the character rules of every text OpenPaws takes."""
+    return _BAD_CHARACTERS.search(value) is None
+
+
+def query_pairs(encoded: bytes, location: str = "query") -> list[tuple[str, str]]:
+    """The (name, value) pairs of a query string or form body, percent-decoded as UTF-8, in
+    order. Raises :class:`RequestInvalid` for a string longer or with more parameters than
+    every API allows, for bytes that are not UTF-8, and for text that breaks the character
+    rules; names the parameter where there is one to name."""
+    if not encoded:
+        return []
+    if location == "query" and len(encoded) > MAX_QUERY_BYTES:
+        raise RequestInvalid.field(
+            location, location, f"The query string is longer than {MAX_QUERY_BYTES} bytes"
+        )
+    if encoded.count(b"&") >= MAX_QUERY_PARAMETERS and location == "query":
+        raise RequestInvalid.field(
+            location, location, f"At most {MAX_QUERY_PARAMETERS} query parameters are allowed"
+        )
+    try:
+        text = encoded.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RequestInvalid.field(location, location, "Must be UTF-8") from None
+    pairs = []
+    for part in text.split("&"):
+        if not part:
+            continue
+        raw_name, _, raw_value = part.partition("=")
+        name = unquote_plus(raw_name, errors="replace")
+        try:
+            value = unquote_plus(raw_value, errors="strict")
+        except UnicodeDecodeError:
+            raise RequestInvalid.field(location, name, "Must be UTF-8") from None
+        if not (clean(name) and clean(value)):
+            message = DEFAULT_MESSAGES["bad_characters"]
+            raise RequestInvalid.field(location, name if clean(name) else location, message)
+        pairs.append((name, value))
+    return pairs
+
+
+def json_document(body: bytes) -> Any:
+    """The JSON document of a body, every text in it keeping the character rules and no
+    deeper than :data:`MAX_JSON_DEPTH`. Raises :class:`MalformedBody`, or
+    :class:`RequestInvalid` naming the field whose text is wrong."""
+    try:
+        document = msgspec.json.decode(body)
+    except (msgspec.DecodeError, RecursionError):
+        raise MalformedBody("Malformed JSON body") from None
+    _check_document(document)
+    return document
+
+
+def _check_document(document: Any) -> None:
+    """Walks the document without recursion: depth and the character rules of every text."""
+    pending: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while pending:
+        node, path, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise MalformedBody(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        if isinstance(node, str):
+            if not clean(node):
+                name = path or "body"
+                raise RequestInvalid.field("body", name, DEFAULT_MESSAGES["bad_characters"])
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                name = f"{path}.{key}" if path else key
+                if not clean(key):
+                    name = path or "body"
+                    raise RequestInvalid.field("body", name, DEFAULT_MESSAGES["bad_characters"])
+                pending.append((value, name, depth + 1))
+        elif isinstance(node, list):
+            pending.extend((value, path, depth + 1) for value in node)
 
 
 class Reader:
@@ -141,6 +236,8 @@ def text(limit: int) -> Callable[[Any], str]:
             raise Invalid("not_text")
         if len(value) > limit:
             raise Invalid("too_long", limit=limit)
+        if not clean(value):
+            raise Invalid("bad_characters")
         return value.strip()
 
     return parse
@@ -183,22 +280,24 @@ def choice(table: Mapping[str, T]) -> Callable[[Any], T]:
     return parse
 
 
-def text_list(limit: int) -> Callable[[Any], list[str]]:
-    """A list of at most ``limit`` strings; blank ones dropped, the rest stripped."""
+def text_list(limit: int, item_limit: int) -> Callable[[Any], list[str]]:
+    """A list of at most ``limit`` strings of at most ``item_limit`` characters each; blank
+    ones dropped, the rest stripped."""
+    item = text(item_limit)
 
     def parse(value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise Invalid("not_list")
         if len(value) > limit:
             raise Invalid("too_many", limit=limit)
-        return [v.strip() for v in value if v.strip()]
+        return [found for found in map(item, value) if found]
 
     return parse
 
 
 def choice_list(allowed: tuple[str, ...], limit: int) -> Callable[[Any], list[str]]:
     """A list of words from ``allowed``, without repeats, in the order sent."""
-    read = text_list(limit)
+    read = text_list(limit, max(map(len, allowed)))
 
     def parse(value: Any) -> list[str]:
         values = read(value)
@@ -280,10 +379,14 @@ def integer(low: int, high: int) -> Callable[[str], int]:
     """A query integer (optionally signed) between ``low`` and ``high``."""
 
     def parse(value: str) -> int:
-        try:
-            number = int(value.strip())
-        except ValueError:
-            raise Invalid("not_integer") from None
+        digits = value.strip()
+        unsigned = digits[1:] if digits[:1] in ("-", "+") else digits
+        if not (unsigned.isascii() and unsigned.isdigit()):
+            raise Invalid("not_integer")
+        # Beyond the digits of the bounds the number is out of range whatever it is.
+        if len(unsigned.lstrip("0")) > max(len(str(abs(low))), len(str(abs(high)))):
+            raise Invalid("out_of_range", low=low, high=high)
+        number = int(digits)
         if not low <= number <= high:
             raise Invalid("out_of_range", low=low, high=high)
         return number

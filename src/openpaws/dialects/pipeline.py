@@ -18,13 +18,16 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 import msgspec
 
-from openpaws.domain.errors import InvalidInput, OpenPawsError
+from openpaws.dialects import inputs
+from openpaws.dialects.addresses import Network, client_address
+from openpaws.domain.errors import InvalidInput, OpenPawsError, Unauthenticated
 from openpaws.platform import idempotency
 from openpaws.platform.api_keys import Usage
+from openpaws.platform.attempts import Attempts
 from openpaws.platform.principals import CredentialKind, Principal, Scope
 from openpaws.platform.quotas import Meter, Quota, Quotas, RateLimited, Verdict
 from openpaws.storage.database import Database, Reader
@@ -70,6 +73,9 @@ class Route:
     status: int = 200
     idempotent: bool = False  # honours an Idempotency-Key header
     headers: Mapping[str, str] = field(default_factory=dict)  # added to every success
+    # A route that checks a credential itself (a token endpoint): the credential presented,
+    # from what ``read`` gave. Its requests are throttled as authentication is.
+    authenticates: Callable[[Any], str] | None = None
 
 
 @dataclass
@@ -84,6 +90,7 @@ class Call:
     """One request as the pipeline and a handler see it."""
 
     __slots__ = (
+        "_client_ip",
         "_query",
         "_query_items",
         "body",
@@ -92,6 +99,7 @@ class Call:
         "mounted",
         "params",
         "path",
+        "presented",
         "principal",
         "raw_path",
         "request_id",
@@ -116,6 +124,8 @@ class Call:
         self.route: Route | None = None
         self.principal: Principal | None = None
         self.verdict: Verdict | None = None
+        self.presented = ""  # the credential presented, once authentication looked at it
+        self._client_ip: str | None = None
         self._query_items: list[tuple[str, str]] | None = None
         self._query: dict[str, str] | None = None
 
@@ -123,13 +133,32 @@ class Call:
     def query_items(self) -> list[tuple[str, str]]:
         """Every (name, value) of the query string, in order; parsed once."""
         if self._query_items is None:
-            self._query_items = _pairs(self.scope.get("query_string", b""))
+            self._query_items = inputs.query_pairs(self.scope.get("query_string", b""))
         return self._query_items
 
     def form(self) -> dict[str, str]:
         """The body as form fields (a repeated field's last value), percent-decoded as the
         query string is."""
-        return dict(_pairs(self.body))
+        return dict(inputs.query_pairs(self.body, "body"))
+
+    def json(self) -> Any:
+        """The body as a JSON document (:func:`inputs.json_document`)."""
+        return inputs.json_document(self.body)
+
+    def screen(self) -> None:
+        """What every request must pass before anything else reads it: a query string within
+        bounds and, in it, the path and the headers, no text breaking the character rules.
+        Raises :class:`RequestInvalid` naming what is wrong."""
+        if self.scope.get("query_string"):
+            self.query_items  # noqa: B018 - parsed (and bounded) once, here
+        if not inputs.clean(self.path):
+            raise inputs.RequestInvalid.field(
+                "path", "path", inputs.DEFAULT_MESSAGES["bad_characters"]
+            )
+        for name, value in self.headers.items():
+            if "\x00" in value:
+                message = inputs.DEFAULT_MESSAGES["bad_characters"]
+                raise inputs.RequestInvalid.field("header", name, message)
 
     @property
     def query(self) -> dict[str, str]:
@@ -147,17 +176,20 @@ class Call:
         return unquote(rest) if found else self.params[name]
 
     @property
+    def client_ip(self) -> str:
+        """The client's address (:mod:`openpaws.dialects.addresses`)."""
+        if self._client_ip is None:
+            trusted = self.mounted.runtime.trusted_proxies
+            self._client_ip = client_address(self.scope, self.headers, trusted)
+        return self._client_ip
+
+    @property
     def reader(self) -> Reader:
         return self.mounted.runtime.db.reader()
 
     def require_principal(self) -> Principal:
         assert self.principal is not None, "the route asks for no credential"
         return self.principal
-
-
-def _pairs(encoded: bytes) -> list[tuple[str, str]]:
-    """Name and value pairs of a query string or form body, percent-decoded as UTF-8."""
-    return parse_qsl(encoded.decode("utf-8", "replace"), keep_blank_values=True)
 
 
 def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
@@ -168,9 +200,14 @@ def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 
 class AuthScheme(Protocol):
-    """How a dialect's requests carry a credential, and how it is checked."""
+    """How a dialect's requests carry a credential, how it is checked, and how a refusal
+    tells the client what to send (``WWW-Authenticate``)."""
+
+    def presented(self, call: Call) -> str: ...
 
     def authenticate(self, call: Call, dialect: str) -> Principal: ...
+
+    def challenge(self, call: Call, error: Unauthenticated) -> str: ...
 
 
 class Presenter(Protocol):
@@ -193,6 +230,8 @@ class Runtime:
     settings: Settings
     quotas: Quotas
     key_usage: Usage
+    attempts: Attempts  # authentication throttling
+    trusted_proxies: tuple[Network, ...]
     inline_reads: bool  # reads run on the event loop (SQLite without Redis)
     threads: ThreadPoolExecutor  # where everything else runs (OPENPAWS_DB_THREADS of them)
 
@@ -219,9 +258,9 @@ def run(route: Route, call: Call) -> Reply:
     presenter = mounted.presenter
     call.route = route
     try:
+        call.screen()
         if route.scope is not None:
-            assert mounted.auth is not None, f"{mounted.name} has no auth scheme"
-            call.principal = principal = mounted.auth.authenticate(call, mounted.name)
+            call.principal = principal = _authenticate(call)
             principal.require(route.scope)
         meter = _meter(route, call)
         if meter is not None and route.idempotent and "idempotency-key" in call.headers:
@@ -232,7 +271,10 @@ def run(route: Route, call: Call) -> Reply:
         if meter is not None:
             call.verdict = meter.hit()
         if route.write:
-            result = _write(route, call, key, route.read(call) if route.read else None)
+            given = route.read(call) if route.read else None
+            if route.authenticates is not None:
+                _admit(call, route.authenticates(given), token_request=True)
+            result = _write(route, call, key, given)
         else:
             result = route.handler(call)
         if isinstance(result, Reply):
@@ -243,12 +285,43 @@ def run(route: Route, call: Call) -> Reply:
         return presenter.replay(call, answered.replay.status_code, answered.replay.body.encode())
     except RateLimited as refused:
         call.verdict = refused.verdict
-        return presenter.failure(call, refused)
+        reply = presenter.failure(call, refused)
+        reply.headers.setdefault("Retry-After", str(refused.verdict.retry_after()))
+        return reply
+    except Unauthenticated as refused:
+        return _refused(call, refused)
     except OpenPawsError as error:
         return presenter.failure(call, error)
     except Exception:
         logger.exception("unexpected error", extra={"request_id": call.request_id})
         return presenter.failure(call, OpenPawsError("Something went wrong"))
+
+
+def _authenticate(call: Call) -> Principal:
+    """The caller, by the dialect's scheme, throttled (:mod:`openpaws.platform.attempts`)."""
+    auth = call.mounted.auth
+    assert auth is not None, f"{call.mounted.name} has no auth scheme"
+    _admit(call, auth.presented(call), token_request=False)
+    return auth.authenticate(call, call.mounted.name)
+
+
+def _admit(call: Call, presented: str, *, token_request: bool) -> None:
+    call.presented = presented
+    attempts, dialect = call.mounted.runtime.attempts, call.mounted.name
+    if token_request:
+        attempts.token_requested(dialect, call.client_ip)
+    attempts.admit(dialect, presented, call.client_ip)
+
+
+def _refused(call: Call, error: Unauthenticated) -> Reply:
+    """A failed authentication: counted against the credential and the address, and
+    answered with the dialect's challenge."""
+    mounted = call.mounted
+    mounted.runtime.attempts.failed(mounted.name, call.presented, call.client_ip)
+    reply = mounted.presenter.failure(call, error)
+    if mounted.auth is not None:
+        reply.headers.setdefault("WWW-Authenticate", mounted.auth.challenge(call, error))
+    return reply
 
 
 def _write(route: Route, call: Call, key: idempotency.IdempotencyKey | None, given: Any) -> bytes:
@@ -265,10 +338,10 @@ def _meter(route: Route, call: Call) -> Meter | None:
     if route.quota is None:
         return None
     mounted = call.mounted
-    client = call.scope.get("client")
-    address = client[0] if client else ""
     quota = mounted.quotas[route.quota]
-    return mounted.runtime.quotas.meter(call.reader, mounted.name, quota, call.principal, address)
+    return mounted.runtime.quotas.meter(
+        call.reader, mounted.name, quota, call.principal, call.client_ip
+    )
 
 
 def _idempotency_key(route: Route, call: Call) -> idempotency.IdempotencyKey | None:
@@ -278,4 +351,6 @@ def _idempotency_key(route: Route, call: Call) -> idempotency.IdempotencyKey | N
     credential = call.principal.credential
     if value is None or credential.kind is not CredentialKind.API_KEY:
         return None
-    return idempotency.key_for(credential.id, value, call.method, call.raw_path, call.body)
+    query = call.scope.get("query_string", b"").decode("latin-1")
+    target = f"{call.raw_path}?{query}" if query else call.raw_path
+    return idempotency.key_for(credential.id, value, call.method, target, call.body)

@@ -16,4 +16,10 @@ def parse_moment(text: str) -> datetime:
     """An ISO-8601 date-time (``Z`` allowed); without an offset it is taken as UTC. Raises
     ValueError."""
     found = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    return found if found.tzinfo else found.replace(tzinfo=UTC)
+    if found.tzinfo is None:
+        return found.replace(tzinfo=UTC)
+    try:
+        found.astimezone(UTC)  # its UTC value must be a representable moment too
+    except OverflowError:
+        raise ValueError(f"{text!r} has no representable UTC moment") from None
+    return found

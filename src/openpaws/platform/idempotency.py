@@ -1,6 +1,6 @@
 """Idempotency-Key handling: the same key and payload replay the first successful answer.
 
-Keys are scoped to the API key, fingerprinted on method, path and body, and kept for at least
+Keys are scoped to the API key, fingerprinted on method, path, query and body, and kept for at least
 ``RETENTION``. The answer is stored under the key at the end of the write's own transaction,
 so the record, its idempotency entry and any event it emits commit together. If the key turns
 out to be taken (a duplicate committed first, or was running at the same time: PostgreSQL makes
@@ -38,12 +38,13 @@ class IdempotencyKey:
     fingerprint: str
 
 
-def key_for(api_key_id: int, key: str, method: str, path: str, body: bytes) -> IdempotencyKey:
-    """The key as sent, scoped to the API key and fingerprinted on the request."""
+def key_for(api_key_id: int, key: str, method: str, target: str, body: bytes) -> IdempotencyKey:
+    """The key as sent, scoped to the API key and fingerprinted on the request: its method,
+    its target (the path as sent, with the query string when there is one) and its body."""
     if not key.strip() or len(key) > MAX_KEY_LENGTH:
         raise InvalidInput.field("header", "Idempotency-Key", "Must be 1 to 255 characters")
     digest = hashlib.sha256()
-    for part in (method.upper().encode(), path.encode(), body):
+    for part in (method.upper().encode(), target.encode(), body):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return IdempotencyKey(api_key_id, key, digest.hexdigest())

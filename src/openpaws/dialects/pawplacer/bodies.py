@@ -16,9 +16,16 @@ from openpaws.domain.errors import FieldProblem
 
 MAX_TEXT = 10_000
 MAX_LIST = 50
+MAX_WORD = 100  # a breed, a color, a tag (the columns hold 100)
+MAX_URL = 2_000
+MAX_NOTE = 1_000  # one special-needs note
+MAX_CAPACITY = 1_000
+MAX_FEE = 1_000_000
+MAX_WEIGHT = 10_000  # in any unit
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _WEIGHT = re.compile(
-    r"^\s*(\d+(?:\.\d+)?)\s*(lb|lbs|pounds?|kg|kgs|kilograms?|g|grams?|oz|ounces?)?\s*$", re.I
+    r"^\s*(\d+(?:\.\d+)?)\s*(lb|lbs|pounds?|kg|kgs|kilograms?|g|grams?|oz|ounces?)?\s*$",
+    re.I | re.A,
 )
 _WEIGHT_UNITS = {"lb": "lb", "po": "lb", "kg": "kg", "ki": "kg", "g": "g", "gr": "g", "oz": "oz"}
 _URL = re.compile(r"^https?://\S+$")
@@ -27,30 +34,43 @@ _URL = re.compile(r"^https?://\S+$")
 def _fee(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise Invalid("not_number")
+    if isinstance(value, str) and not value.isascii():
+        raise Invalid("not_number")
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         raise Invalid("not_number") from None
-    if not amount.is_finite() or amount < 0:
+    if not amount.is_finite():
+        raise Invalid("not_number")
+    if amount < 0:
         raise Invalid("negative")
-    return str(value).strip() if isinstance(value, str) else format(amount, "f")
+    if amount > MAX_FEE or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise Invalid("not_fee", high=MAX_FEE)
+    return format(amount, "f")
 
 
 def _photos(value: Any) -> list[Photo]:
-    urls = inputs.text_list(MAX_LIST)(value)
+    urls = inputs.text_list(MAX_LIST, MAX_URL)(value)
     if not all(_URL.match(u) for u in urls):
         raise Invalid("not_urls")
     return [Photo(full=u) for u in urls]
 
 
 def _weight(value: Any) -> Weight:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
-        return Weight(float(value), None)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Weight(_weight_amount(value), None)
     match = _WEIGHT.match(inputs.text(50)(value)) if isinstance(value, str) else None
     if match is None:
         raise Invalid("not_weight")
     unit = match.group(2)
-    return Weight(float(match.group(1)), _WEIGHT_UNITS[unit.lower()[:2]] if unit else None)
+    amount = _weight_amount(float(match.group(1)))
+    return Weight(amount, _WEIGHT_UNITS[unit.lower()[:2]] if unit else None)
+
+
+def _weight_amount(value: float) -> float:
+    if not 0 <= value <= MAX_WEIGHT:  # also false for NaN; infinity is out of range
+        raise Invalid("not_weight")
+    return float(value)
 
 
 def _email(value: Any) -> str:
@@ -65,6 +85,8 @@ def _capacity(value: Any) -> int:
         raise Invalid("not_integer")
     if value < 0:
         raise Invalid("negative")
+    if value > MAX_CAPACITY:
+        raise Invalid("out_of_range", low=0, high=MAX_CAPACITY)
     return value
 
 
@@ -89,7 +111,7 @@ _PET_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "outcome_date": ("outcome_date", inputs.calendar_date),
     "age_birthday": ("birth_date", inputs.calendar_date),
     "temperaments": ("temperaments", inputs.choice_list(vocab.TEMPERAMENTS, MAX_LIST)),
-    "special_needs": ("special_needs", inputs.text_list(MAX_LIST)),
+    "special_needs": ("special_needs", inputs.text_list(MAX_LIST, MAX_NOTE)),
     "description": ("description", _short(MAX_TEXT)),
     "status_change_notes": ("status_change_notes", _short(MAX_TEXT)),
     "template_id": ("template_id", inputs.uuid),
@@ -103,8 +125,8 @@ _PET_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "custom_status_id": ("custom_status", inputs.uuid),
     "primary_veterinarian_id": ("veterinarian", inputs.uuid),
     "custom_field_data": ("custom_field_data", inputs.json_object),
-    "breed": ("breeds", inputs.text_list(2)),
-    "color": ("colors", inputs.text_list(3)),
+    "breed": ("breeds", inputs.text_list(2, MAX_WORD)),
+    "color": ("colors", inputs.text_list(3, MAX_WORD)),
     "weight": ("weight", _weight),
 }
 _COMPATIBILITY = ("good_with", "bad_with")
@@ -159,7 +181,7 @@ _PERSON_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "status": ("status", inputs.choice({s: s for s in vocab.PERSON_STATUSES})),
     "status_change_notes": ("status_change_notes", _short(MAX_TEXT)),
     "capacity": ("capacity", _capacity),
-    "tags": ("tags", inputs.text_list(MAX_LIST)),
+    "tags": ("tags", inputs.text_list(MAX_LIST, MAX_WORD)),
     "custom_field_data": ("custom_field_data", inputs.json_object),
 }
 PERSON_FIELDS = {"type", "name", "address", *_PERSON_FIELDS}

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import msgspec
 
-from openpaws.dialects.inputs import RequestInvalid
+from openpaws.dialects.inputs import MalformedBody, RequestInvalid
 from openpaws.dialects.pawplacer import vocab, wire
 from openpaws.dialects.pipeline import BadRequest, Call, Reply, RequestTooLarge
 from openpaws.domain.custom_fields import UnknownCustomFields
@@ -31,11 +31,6 @@ API_VERSION = "1.0.0"
 CACHE_CONTROL = "public, max-age=300"
 VARY = "x-api-key"
 _encode = msgspec.json.Encoder().encode
-
-
-class MalformedJson(InvalidInput):
-    code = "malformed_json"
-    hint = "Ensure body is valid JSON and header is application/json"
 
 
 class UnsupportedContentType(InvalidInput):
@@ -86,10 +81,13 @@ def error_body(error: OpenPawsError, request_id: str) -> tuple[int, wire.Error]:
         return 429, wire.Error(message, "rate_limited", request_id)
     if isinstance(error, RequestTooLarge):
         message = "Request body too large (at most 1 MiB)."
-        return 400, wire.Error(message, "bad_request", request_id)
-    if isinstance(error, MalformedJson | UnsupportedContentType | BadRequest):
-        hint = getattr(error, "hint", None)
-        return 400, wire.Error(error.message, error.code, request_id, hint=hint)
+        return 413, wire.Error(message, "request_too_large", request_id)
+    if isinstance(error, MalformedBody):
+        hint = "Ensure body is valid JSON and header is application/json"
+        return 400, wire.Error(error.message, "malformed_json", request_id, hint=hint)
+    if isinstance(error, UnsupportedContentType | BadRequest):
+        found: str | None = getattr(error, "hint", None)
+        return 400, wire.Error(error.message, error.code, request_id, hint=found)
     if isinstance(error, InvalidInput):
         renamed = (
             error
@@ -167,7 +165,4 @@ class Presenter:
 
     def failure(self, call: Call, error: OpenPawsError) -> Reply:
         status, body = error_body(error, call.request_id)
-        headers = self.headers(call)
-        if isinstance(error, RateLimited):
-            headers["Retry-After"] = str(error.verdict.retry_after())
-        return Reply(status, _encode(body), headers)
+        return Reply(status, _encode(body), self.headers(call))

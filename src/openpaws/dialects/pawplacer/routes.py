@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import msgspec
-
 from openpaws.dialects.inputs import RequestInvalid
 from openpaws.dialects.pawplacer import bodies, mappers, params, problems, vocab, wire
 from openpaws.dialects.pipeline import BadRequest, Call, Mounted, Route
@@ -30,10 +28,7 @@ def _json_object(call: Call, route: str) -> dict[str, Any]:
         raise problems.UnsupportedContentType(
             f"Unsupported Content-Type. Use application/json for {route}."
         )
-    try:
-        payload = msgspec.json.decode(call.body)
-    except msgspec.DecodeError:
-        raise problems.MalformedJson("Malformed JSON body") from None
+    payload = call.json()
     if not isinstance(payload, dict):
         raise RequestInvalid.field("body", "body", "Expected a JSON object")
     return payload

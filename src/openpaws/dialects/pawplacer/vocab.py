@@ -86,6 +86,7 @@ MESSAGES = Messages(
         "not_moment": "Expected ISO-8601 timestamp",
         "not_number": "Expected number or numeric string",
         "negative": "Must be at least 0",
+        "not_fee": "Must be at most {high}, with at most two decimal places",
         "not_urls": "Expected http(s) URLs",
         "not_weight": "Expected a number with an optional unit (lb, kg, g, oz)",
         "not_email": "Invalid email address",

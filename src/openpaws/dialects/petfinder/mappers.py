@@ -109,8 +109,13 @@ def animal(a: entities.Animal, links: Links, site_url: str, miles: float | None)
         gender=vocab.GENDER_OUT[a.sex],  # type: ignore[index]
         size=vocab.SIZE_OUT[a.size],  # type: ignore[index]
         coat=vocab.COAT_OUT[a.coat] if a.coat else None,  # type: ignore[index]
+        # As on the real service, every attribute but declawed is a boolean: unknown is false.
         attributes=wire.Attributes(
-            a.spayed_neutered, a.house_trained, a.declawed, a.has_special_needs, a.shots_current
+            bool(a.spayed_neutered),
+            bool(a.house_trained),
+            a.declawed,
+            a.has_special_needs,
+            bool(a.shots_current),
         ),
         environment=wire.Environment(a.good_with_children, a.good_with_dogs, a.good_with_cats),
         tags=a.tags,

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import msgspec
 
 from openpaws.dialects.petfinder import wire
-from openpaws.dialects.pipeline import Call, Reply
+from openpaws.dialects.pipeline import Call, Reply, RequestTooLarge
 from openpaws.domain.errors import (
     InvalidClient,
     InvalidInput,
@@ -19,6 +19,7 @@ from openpaws.domain.errors import (
     PermissionDenied,
     Unauthenticated,
 )
+from openpaws.platform.quotas import RateLimited
 
 TYPE_BASE = "https://www.petfinder.com/developers/v2/docs/errors/"
 MEDIA_TYPE = "application/problem+json"
@@ -31,6 +32,8 @@ _KINDS: tuple[tuple[type[OpenPawsError], int, str, str], ...] = (
     (PermissionDenied, 403, "ERR-403", "Access Forbidden"),
     (NotFound, 404, "ERR-404", "Not Found"),
     (MethodNotAllowed, 405, "ERR-405", "Method Not Allowed"),
+    (RequestTooLarge, 413, "ERR-413", "Payload Too Large"),
+    (RateLimited, 429, "ERR-429", "Too Many Requests"),
     (MissingInput, 400, "ERR-00001", "Missing Parameters"),
     (InvalidInput, 400, "ERR-00002", "Invalid Request"),
 )

@@ -10,8 +10,7 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
-import msgspec
-
+from openpaws.dialects.inputs import MalformedBody
 from openpaws.dialects.petfinder import mappers, params, vocab, wire
 from openpaws.dialects.pipeline import Call, Mounted, Route
 from openpaws.domain import taxonomy
@@ -35,8 +34,8 @@ def _token_request(call: Call) -> dict[str, str]:
     fields: dict[str, str] = {}
     if content_type == "application/json":
         try:
-            decoded = msgspec.json.decode(call.body) if call.body else {}
-        except msgspec.DecodeError:
+            decoded = call.json() if call.body else {}
+        except MalformedBody:
             raise InvalidInput.field(
                 "body", "body", "The request body is not valid JSON."
             ) from None
@@ -161,7 +160,13 @@ def routes(mounted: Mounted) -> Sequence[Route]:
     no_store: dict[str, Any] = {"Cache-Control": "no-store"}
     return (
         Route(
-            "POST", "/oauth2/token", h.token, write=True, read=_client_credentials, headers=no_store
+            "POST",
+            "/oauth2/token",
+            h.token,
+            write=True,
+            read=_client_credentials,
+            headers=no_store,
+            authenticates=lambda creds: creds.client_id,
         ),
         Route("GET", "/animals", h.animals, Scope.ANIMALS_READ),
         Route("GET", "/animals/{animal_id}", h.animal, Scope.ANIMALS_READ),

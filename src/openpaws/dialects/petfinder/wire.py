@@ -34,11 +34,11 @@ class Colors(msgspec.Struct, gc=False):
 
 
 class Attributes(msgspec.Struct, gc=False):
-    spayed_neutered: bool | None
-    house_trained: bool | None
+    spayed_neutered: bool
+    house_trained: bool
     declawed: bool | None
     special_needs: bool
-    shots_current: bool | None
+    shots_current: bool
 
 
 class Environment(msgspec.Struct, gc=False):
