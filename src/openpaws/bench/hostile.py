@@ -44,9 +44,9 @@ async def measure(base: str, key: str) -> list[str]:
                 f"(median of 20; max {max(times):.1f} ms)"
             )
         alone = [await _timed(client, "/healthz", {}) for _ in range(20)]
-        beside = []
+        beside: list[float] = []
         for _ in range(10):
-            hostile = [client.get(f"/pawplacer/api/pets?{QUERY}") for _ in range(3)]
+            hostile = [_timed(client, f"/pawplacer/api/pets?{QUERY}", {}) for _ in range(3)]
             *_, health = await asyncio.gather(*hostile, _timed(client, "/healthz", {}))
             beside.append(health)
         lines.append(
