@@ -245,6 +245,23 @@ def test_organization_settings_commands(env: Database) -> None:
     assert setup.rate_limit(env, code, "list") == 7
 
 
+def test_texts_the_columns_cannot_hold_are_refused_alike_on_both_databases(env: Database) -> None:
+    """SQLite would store these and PostgreSQL fail on them: both refuse them before storage,
+    naming the field, and store nothing."""
+    code = _seeded_code(env)
+    before = setup.statuses(env, code)
+    for label in ("x" * 101, "Medical\x00Hold"):
+        refused = runner.invoke(
+            app, ["statuses", "add", "--org", code, "--label", label, "--class", "hold"]
+        )
+        assert refused.exit_code == 1, refused.output
+        assert "label" in refused.output
+    assert setup.statuses(env, code) == before
+    named = runner.invoke(app, ["clients", "create", "--name", "n" * 201])
+    assert named.exit_code == 1, named.output
+    assert "name" in named.output
+
+
 def test_pets_delete(env: Database) -> None:
     code = _seeded_code(env)
     org_id = reference.all_organizations(env)

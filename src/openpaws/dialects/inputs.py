@@ -13,7 +13,6 @@ parameter counts); see :mod:`openpaws.dialects.pipeline`.
 
 from __future__ import annotations
 
-import re
 import uuid as uuid_module
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ import msgspec
 
 from openpaws.domain.errors import FieldProblem, InvalidInput
 from openpaws.domain.moments import parse_date, parse_moment
+from openpaws.domain.texts import BAD_CHARACTERS, clean
 
 T = TypeVar("T")
 
@@ -77,7 +77,7 @@ DEFAULT_MESSAGES = {
     "not_moment": "Expected ISO-8601 timestamp",
     "not_uuid": "Expected UUID",
     "not_object": "Expected object",
-    "bad_characters": "Must not contain NUL, control characters or unpaired surrogates",
+    "bad_characters": BAD_CHARACTERS,
 }
 
 # -- the limits every request meets before anything reads it --------------------------------
@@ -85,14 +85,7 @@ DEFAULT_MESSAGES = {
 MAX_QUERY_BYTES = 8_192  # the query string as sent
 MAX_QUERY_PARAMETERS = 100
 MAX_JSON_DEPTH = 32  # objects and arrays within one another
-# Text may hold any character but NUL, the other C0 controls (tab, line feed and carriage
-# return excepted), DEL, and unpaired surrogates (which no UTF-8 can carry).
-_BAD_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-
-
-def clean(value: str) -> bool:
-    """Whether ``value`` keeps the character rules of every text OpenPaws takes."""
-    return _BAD_CHARACTERS.search(value) is None
+# Every text keeps the character rules of openpaws.domain.texts (``clean``).
 
 
 def query_pairs(encoded: bytes, location: str = "query") -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from openpaws.storage.counts import bump_counter
 from openpaws.storage.database import Transaction
 from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import animals, organizations
+from openpaws.storage.texts import check_row
 
 _INSERT_ANIMAL = Prepared(insert(animals).returning(animals.c.id), by_columns=True)
 # Each field's column; every field has one of the same name.
@@ -23,7 +24,9 @@ COLUMNS = {name: animals.c[name] for name in AnimalFields.__struct_fields__}
 
 
 def _columns(fields: AnimalFields) -> dict[str, Any]:
-    return {COLUMNS[name].name: value for name, value in given(fields).items()}
+    row = {COLUMNS[name].name: value for name, value in given(fields).items()}
+    check_row(animals, row)
+    return row
 
 
 def insert_animal(tx: Transaction, fields: AnimalFields) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import insert, update
 
 from openpaws.storage.database import Reader, Transaction
 from openpaws.storage.tables import api_keys
+from openpaws.storage.texts import check_row
 from openpaws.storage.types import from_micros
 
 _decode_list = msgspec.json.Decoder(list[str]).decode
@@ -47,6 +48,7 @@ class KeyOwner:
 
 
 def insert_key(tx: Transaction, **values: Any) -> None:
+    check_row(api_keys, values)
     tx.conn.execute(insert(api_keys).values(**values))
 
 

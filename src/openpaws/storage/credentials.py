@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from openpaws.domain.entities import OAuthClient
 from openpaws.storage.database import Reader, Transaction
 from openpaws.storage.tables import access_tokens, oauth_clients
+from openpaws.storage.texts import check_row
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,9 @@ class TokenOwner:
 def insert_client(
     tx: Transaction, client_id: str, secret_hash: str, dialect: str, name: str, now: datetime
 ) -> None:
-    tx.conn.execute(
-        insert(oauth_clients).values(
-            client_id=client_id, secret_hash=secret_hash, dialect=dialect, name=name, created_at=now
-        )
-    )
+    row = {"client_id": client_id, "secret_hash": secret_hash, "dialect": dialect, "name": name}
+    check_row(oauth_clients, row)
+    tx.conn.execute(insert(oauth_clients).values(**row, created_at=now))
 
 
 def _client(row: object) -> OAuthClient:

@@ -10,6 +10,7 @@ from openpaws.domain.entities import CustomFieldDefinition, CustomStatus
 from openpaws.domain.statuses import StatusSpec
 from openpaws.storage.database import Reader, Transaction
 from openpaws.storage.tables import custom_field_definitions, custom_statuses
+from openpaws.storage.texts import check_row
 
 _STATUS_SQL = (
     "SELECT id, uuid, organization_id, label, status_class, is_public, is_default, position "
@@ -51,32 +52,32 @@ def _next_position(tx: Transaction, table: Table, organization_id: int) -> int:
 
 
 def insert_status(tx: Transaction, *, uuid: str, organization_id: int, spec: StatusSpec) -> None:
-    tx.conn.execute(
-        insert(custom_statuses).values(
-            uuid=uuid,
-            organization_id=organization_id,
-            label=spec.label,
-            status_class=spec.status_class.value,
-            is_public=spec.is_public,
-            is_default=spec.is_default,
-            position=_next_position(tx, custom_statuses, organization_id),
-        )
-    )
+    row = {
+        "uuid": uuid,
+        "organization_id": organization_id,
+        "label": spec.label,
+        "status_class": spec.status_class.value,
+        "is_public": spec.is_public,
+        "is_default": spec.is_default,
+        "position": _next_position(tx, custom_statuses, organization_id),
+    }
+    check_row(custom_statuses, row)
+    tx.conn.execute(insert(custom_statuses).values(**row))
 
 
 def insert_field(tx: Transaction, *, uuid: str, organization_id: int, spec: FieldSpec) -> None:
-    tx.conn.execute(
-        insert(custom_field_definitions).values(
-            uuid=uuid,
-            organization_id=organization_id,
-            entity=spec.entity,
-            field_key=spec.field_key,
-            label=spec.label,
-            field_type=spec.field_type,
-            required=spec.required,
-            help_text=spec.help_text,
-            options=list(spec.options) if spec.options else None,
-            section=spec.section,
-            position=_next_position(tx, custom_field_definitions, organization_id),
-        )
-    )
+    row = {
+        "uuid": uuid,
+        "organization_id": organization_id,
+        "entity": spec.entity,
+        "field_key": spec.field_key,
+        "label": spec.label,
+        "field_type": spec.field_type,
+        "required": spec.required,
+        "help_text": spec.help_text,
+        "options": list(spec.options) if spec.options else None,
+        "section": spec.section,
+        "position": _next_position(tx, custom_field_definitions, organization_id),
+    }
+    check_row(custom_field_definitions, row)
+    tx.conn.execute(insert(custom_field_definitions).values(**row))

@@ -11,6 +11,7 @@ from openpaws.domain.entities import Person
 from openpaws.storage.database import Reader, Transaction
 from openpaws.storage.records import ADDRESS_FIELDS, PERSON_COLUMNS, person_from_row
 from openpaws.storage.tables import persons
+from openpaws.storage.texts import check_row
 
 PERSON_SELECT = "SELECT " + ", ".join(PERSON_COLUMNS) + " FROM persons"
 
@@ -23,7 +24,9 @@ def _columns(fields: PersonFields) -> dict[str, Any]:
     address = values.pop("address", None)
     if address is not None:
         values |= {name: getattr(address, name) for name in ADDRESS_FIELDS}
-    return {persons.c[name].name: value for name, value in values.items()}
+    row = {persons.c[name].name: value for name, value in values.items()}
+    check_row(persons, row)
+    return row
 
 
 def insert_person(tx: Transaction, fields: PersonFields) -> int:
