@@ -79,6 +79,13 @@ def test_unknown_animal_is_404(api: ContractClient, animal_id: str) -> None:
     assert response.json()["type"].endswith("/ERR-404/")
 
 
+@pytest.mark.parametrize("animal_id", ["%C2%B2", "%D9%A3", "1%C2%B2"])
+def test_an_id_in_other_digits_is_a_400_naming_it(api: ContractClient, animal_id: str) -> None:
+    response = api.get(f"/petfinder/v2/animals/{animal_id}")
+    assert response.status_code == 400
+    assert response.json()["invalid-params"][0]["path"] == "id"
+
+
 def test_unknown_path_under_the_prefix_is_a_problem(api: ContractClient) -> None:
     response = api.client.get(
         "/petfinder/v2/nothing-here", headers={"Authorization": f"Bearer {api.token}"}

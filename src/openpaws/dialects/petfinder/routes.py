@@ -104,7 +104,10 @@ class Handlers:
 
     def animal(self, call: Call) -> wire.AnimalEnvelope:
         animal_id = call.params["animal_id"]
-        if not (animal_id.isascii() and animal_id.isdigit()) or len(animal_id) > 18:
+        if not animal_id.isascii() and any(c.isdigit() for c in animal_id):
+            # Digits of another script (², ٣): a number misspelled, not an unknown animal.
+            raise InvalidInput.field("path", "id", f"{animal_id} is not a valid integer.")
+        if not animal_id.isdigit() or len(animal_id) > 18:
             raise NotFound(f"Animal {animal_id} not found", kind="animal")
         found = animals.listed_animal(call.reader, int(animal_id), vocab.VISIBLE_STATUSES)
         return wire.AnimalEnvelope(self.forms.animal(found, None))
