@@ -21,6 +21,7 @@ from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateL
 from openpaws.platform.quotas import RateLimited, Verdict, Window
 
 QUOTA = "authentication"  # how a refusal names the quota it met
+Limiter = MovingWindowRateLimiter | SlidingWindowCounterRateLimiter
 
 
 @dataclass(frozen=True)
@@ -57,24 +58,12 @@ class Attempts:
         if not self._counter.hit(self._tokens, "auth", f"{dialect}/token", address):
             self._refuse(self._counter, self._tokens, f"{dialect}/token", address)
 
-    def _refuse_if_spent(
-        self,
-        limiter: MovingWindowRateLimiter | SlidingWindowCounterRateLimiter,
-        item: RateLimitItem,
-        space: str,
-        subject: str,
-    ) -> None:
-        if not limiter.test(item, "auth", space, subject):
-            self._refuse(limiter, item, space, subject)
+    def _refuse_if_spent(self, limiter: Limiter, item: RateLimitItem, *key: str) -> None:
+        if not limiter.test(item, "auth", *key):
+            self._refuse(limiter, item, *key)
 
-    def _refuse(
-        self,
-        limiter: MovingWindowRateLimiter | SlidingWindowCounterRateLimiter,
-        item: RateLimitItem,
-        space: str,
-        subject: str,
-    ) -> None:
-        stats = limiter.get_window_stats(item, "auth", space, subject)
+    def _refuse(self, limiter: Limiter, item: RateLimitItem, *key: str) -> None:
+        stats = limiter.get_window_stats(item, "auth", *key)
         verdict = Verdict(False, item.amount, 0, stats.reset_time, Window.MINUTE, QUOTA)
         raise RateLimited("Too many authentication attempts; try again later.", verdict)
 
