@@ -243,6 +243,7 @@ def test_an_address_is_throttled_after_its_failures_and_its_token_requests(
         refused = client.get(f"{PP}/api/pets", headers={"x-api-key": served.key})
         assert refused.status_code == 429
         assert refused.json()["code"] == "rate_limited"
+        assert "authentication attempts" in refused.json()["error"]
         assert int(refused.headers["retry-after"]) >= 1
         for _ in range(4):
             assert (

@@ -23,6 +23,7 @@ from openpaws.domain.errors import (
     PermissionDenied,
     Unauthenticated,
 )
+from openpaws.platform import attempts
 from openpaws.platform.idempotency import IdempotencyConflict
 from openpaws.platform.quotas import Quota, RateLimited
 
@@ -50,6 +51,8 @@ def _wire_name(name: str) -> str:
 
 
 def _rate_message(error: RateLimited, counts_key: bool) -> str:
+    if error.verdict.quota == attempts.QUOTA:  # the platform's, not one of PawPlacer's
+        return error.message
     limit, window = error.verdict.limit, error.verdict.window.value
     if counts_key:
         return f"Rate limit exceeded. Maximum {limit} writes per {window} for this key."
