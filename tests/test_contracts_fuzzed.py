@@ -13,12 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import ignored_auth, negative_data_rejection, positive_data_acceptance
 
-from openpaws.config import Settings
 from openpaws.dialects import registry
 from openpaws.server import create_app
 from openpaws.storage.database import Database
 from tests.support import setup
-from tests.test_hostile import DIALECTS, target_of
+from tests.test_hostile import DIALECTS, UNTHROTTLED, target_of
 
 # Checks switched off, and why:
 # - ignored_auth sends the request again without the credential the test adds to every
@@ -49,7 +48,7 @@ def test_generated_requests_are_answered_as_the_contract_says(
     fuzzed_db: Database, name: str, mode: GenerationMode
 ) -> None:
     dialect = registry.dialect(name)
-    app = create_app(Settings(), fuzzed_db)
+    app = create_app(UNTHROTTLED, fuzzed_db)
     schema = schemathesis.openapi.from_asgi(f"{dialect.prefix}/openapi.yaml", app)
     headers = target_of(name).given(fuzzed_db).headers
     failures: list[str] = []

@@ -255,6 +255,24 @@ def test_an_address_is_throttled_after_its_failures_and_its_token_requests(
         served.client.__exit__(None, None, None)
 
 
+def test_missing_and_expired_credentials_are_no_guesses(fresh_db: Database) -> None:
+    """A client without its key, or with a token that expired, is not guessing: busy honest
+    clients meet both, and must not lock their address out."""
+    setup.load_demo(fresh_db, 30, organizations=4)
+    served = serve(fresh_db, auth_failures_per_address=3)
+    try:
+        client = served.client
+        token = served.token()
+        setup.expire_token(fresh_db, token)
+        for _ in range(5):
+            assert client.get(f"{PP}/api/pets").status_code == 401
+            expired = client.get(f"{PREFIX}/animals", headers={"Authorization": f"Bearer {token}"})
+            assert expired.status_code == 401
+        assert client.get(f"{PP}/api/pets", headers={"x-api-key": served.key}).status_code == 200
+    finally:
+        served.client.__exit__(None, None, None)
+
+
 def _sqlite_url(db: Database) -> str:
     if not db.is_sqlite:
         pytest.skip("a server process is started on a SQLite file here")

@@ -9,6 +9,7 @@ registry and the query parameters from the dialect's contract.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -27,6 +28,7 @@ HOSTILE_WORDS: dict[str, str] = {
     "unicode digit": "%C2%B2",
     "arabic-indic digits": "%D9%A3%D9%A4",
     "thousands of digits": "9" * 5000,
+    "thousands of leading zeros": "0" * 5000 + "5",
     "negative": "-1",
     "exponent": "1e400",
     "underscored number": "1_000",
@@ -79,6 +81,7 @@ HOSTILE_HEADERS: dict[str, dict[str, str | bytes]] = {
     "over-long api key": {"X-Api-Key": "k" * 8000},
     "over-long idempotency key": {"Idempotency-Key": "i" * 5000},
     "basic garbage": {"Authorization": "Basic %%%%"},
+    "basic with nul": {"Authorization": "Basic " + base64.b64encode(b"a\x00b:secret").decode()},
     "latin-1 bytes": {"Authorization": b"Bearer caf\xe9", "X-Api-Key": b"opk_\xff\xfe"},
 }
 

@@ -2,9 +2,12 @@
 as the proxy says.
 
 The address is the socket peer unless ``OPENPAWS_TRUSTED_PROXIES`` names the peer (addresses
-or networks, comma-separated): then it is the rightmost address of ``X-Forwarded-For`` that is
-not itself a trusted proxy. A forwarded address from anyone else is never believed, so no
-client can pick the address its requests are counted under.
+or networks, comma-separated): then it is the rightmost address of ``X-Forwarded-For`` (every
+line of it, in order) that is not itself a trusted proxy. A forwarded address from anyone
+else is never believed, so no client can pick the address its requests are counted under.
+IPv4 addresses written as IPv6 (``::ffff:10.0.0.1``, as a dual-stack listener reports them)
+are read as IPv4. An IPv6 client is counted by its /64, the block one subscriber holds, so
+that one subscriber cannot spread its requests over 2^64 addresses.
 """
 
 from __future__ import annotations
@@ -14,33 +17,46 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+_FORWARDED = b"x-forwarded-for"
 
 
 def networks(spelled: Iterable[str]) -> tuple[Network, ...]:
-    """The trusted proxies, from their spellings (``10.0.0.1``, ``10.0.0.0/8``, ``::1``)."""
-    return tuple(ipaddress.ip_network(s.strip(), strict=False) for s in spelled if s.strip())
+    """The trusted proxies, from their spellings (``10.0.0.1``, ``10.0.0.0/8``, ``::1``).
+    A network with host bits set (``10.0.0.1/8``, a likely typo) is refused."""
+    return tuple(ipaddress.ip_network(s.strip()) for s in spelled if s.strip())
 
 
-def _trusted(address: str, trusted: tuple[Network, ...]) -> bool:
+def _parsed(spelled: str) -> Address | None:
     try:
-        found = ipaddress.ip_address(address)
+        found = ipaddress.ip_address(spelled.strip())
     except ValueError:
-        return False
-    return any(found in network for network in trusted)
+        return None
+    if isinstance(found, ipaddress.IPv6Address) and found.ipv4_mapped is not None:
+        return found.ipv4_mapped
+    return found
 
 
-def client_address(
-    scope: Mapping[str, Any], headers: Mapping[str, str], trusted: tuple[Network, ...]
-) -> str:
+def _subject(address: Address) -> str:
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def client_address(scope: Mapping[str, Any], trusted: tuple[Network, ...]) -> str:
     client = scope.get("client")
-    peer: str = client[0] if client else ""
-    if not trusted or not _trusted(peer, trusted):
-        return peer
-    forwarded = [a.strip() for a in headers.get("x-forwarded-for", "").split(",") if a.strip()]
-    for address in reversed(forwarded):
-        if not _trusted(address, trusted):
-            try:
-                return str(ipaddress.ip_address(address))
-            except ValueError:
-                return peer  # a proxy that forwards garbage: count the proxy
-    return peer
+    peer_spelled: str = client[0] if client else ""
+    peer = _parsed(peer_spelled)
+    if peer is None:
+        return peer_spelled
+    if not trusted or not any(peer in network for network in trusted):
+        return _subject(peer)
+    lines = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == _FORWARDED]
+    hops = [hop for line in lines for hop in line.split(",") if hop.strip()]
+    for spelled in reversed(hops):
+        hop = _parsed(spelled)
+        if hop is None:
+            return _subject(peer)  # a proxy that forwards garbage: count the proxy
+        if not any(hop in network for network in trusted):
+            return _subject(hop)
+    return _subject(peer)

@@ -90,18 +90,18 @@ MAX_JSON_DEPTH = 32  # objects and arrays within one another
 
 def query_pairs(encoded: bytes, location: str = "query") -> list[tuple[str, str]]:
     """The (name, value) pairs of a query string or form body, percent-decoded as UTF-8, in
-    order. Raises :class:`RequestInvalid` for a string longer or with more parameters than
-    every API allows, for bytes that are not UTF-8, and for text that breaks the character
-    rules; names the parameter where there is one to name."""
+    order. Raises :class:`RequestInvalid` for a query string longer, or either with more
+    parameters, than every API allows, for bytes that are not UTF-8, and for text that breaks
+    the character rules; names the parameter where there is one to name."""
     if not encoded:
         return []
     if location == "query" and len(encoded) > MAX_QUERY_BYTES:
         raise RequestInvalid.field(
             location, location, f"The query string is longer than {MAX_QUERY_BYTES} bytes"
         )
-    if encoded.count(b"&") >= MAX_QUERY_PARAMETERS and location == "query":
+    if encoded.count(b"&") >= MAX_QUERY_PARAMETERS:
         raise RequestInvalid.field(
-            location, location, f"At most {MAX_QUERY_PARAMETERS} query parameters are allowed"
+            location, location, f"At most {MAX_QUERY_PARAMETERS} parameters are allowed"
         )
     try:
         text = encoded.decode("utf-8")
@@ -114,6 +114,7 @@ def query_pairs(encoded: bytes, location: str = "query") -> list[tuple[str, str]
         raw_name, _, raw_value = part.partition("=")
         name = unquote_plus(raw_name, errors="replace")
         try:
+            unquote_plus(raw_name, errors="strict")
             value = unquote_plus(raw_value, errors="strict")
         except UnicodeDecodeError:
             raise RequestInvalid.field(location, name, "Must be UTF-8") from None
@@ -379,7 +380,7 @@ def integer(low: int, high: int) -> Callable[[str], int]:
         # Beyond the digits of the bounds the number is out of range whatever it is.
         if len(unsigned.lstrip("0")) > max(len(str(abs(low))), len(str(abs(high)))):
             raise Invalid("out_of_range", low=low, high=high)
-        number = int(digits)
+        number = int(digits[: len(digits) - len(unsigned)] + (unsigned.lstrip("0") or "0"))
         if not low <= number <= high:
             raise Invalid("out_of_range", low=low, high=high)
         return number

@@ -180,7 +180,7 @@ class Call:
         """The client's address (:mod:`openpaws.dialects.addresses`)."""
         if self._client_ip is None:
             trusted = self.mounted.runtime.trusted_proxies
-            self._client_ip = client_address(self.scope, self.headers, trusted)
+            self._client_ip = client_address(self.scope, trusted)
         return self._client_ip
 
     @property
@@ -271,9 +271,11 @@ def run(route: Route, call: Call) -> Reply:
         if meter is not None:
             call.verdict = meter.hit()
         if route.write:
+            if route.authenticates is not None:  # counted before its body is even read
+                mounted.runtime.attempts.token_requested(mounted.name, call.client_ip)
             given = route.read(call) if route.read else None
             if route.authenticates is not None:
-                _admit(call, route.authenticates(given), token_request=True)
+                _admit(call, route.authenticates(given))
             result = _write(route, call, key, given)
         else:
             result = route.handler(call)
@@ -301,23 +303,30 @@ def _authenticate(call: Call) -> Principal:
     """The caller, by the dialect's scheme, throttled (:mod:`openpaws.platform.attempts`)."""
     auth = call.mounted.auth
     assert auth is not None, f"{call.mounted.name} has no auth scheme"
-    _admit(call, auth.presented(call), token_request=False)
+    _admit(call, auth.presented(call))
     return auth.authenticate(call, call.mounted.name)
 
 
-def _admit(call: Call, presented: str, *, token_request: bool) -> None:
+def _admit(call: Call, presented: str) -> None:
     call.presented = presented
-    attempts, dialect = call.mounted.runtime.attempts, call.mounted.name
-    if token_request:
-        attempts.token_requested(dialect, call.client_ip)
-    attempts.admit(dialect, presented, call.client_ip)
+    call.mounted.runtime.attempts.admit(call.mounted.name, presented, call.client_ip)
+
+
+# Refusals that are no guess at a secret: nothing was sent, or a once-valid credential expired.
+_NOT_GUESSES = frozenset({"missing", "expired"})
 
 
 def _refused(call: Call, error: Unauthenticated) -> Reply:
-    """A failed authentication: counted against the credential and the address, and
-    answered with the dialect's challenge."""
+    """A failed authentication: counted against the credential and the address (unless it is
+    no guess), and answered with the dialect's challenge."""
     mounted = call.mounted
-    mounted.runtime.attempts.failed(mounted.name, call.presented, call.client_ip)
+    if error.reason not in _NOT_GUESSES:
+        try:
+            mounted.runtime.attempts.failed(mounted.name, call.presented, call.client_ip)
+        except Exception:  # the counters' store failing must not turn a 401 into a 500
+            logger.exception(
+                "counting a failed authentication", extra={"request_id": call.request_id}
+            )
     reply = mounted.presenter.failure(call, error)
     if mounted.auth is not None:
         reply.headers.setdefault("WWW-Authenticate", mounted.auth.challenge(call, error))

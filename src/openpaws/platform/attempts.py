@@ -16,12 +16,11 @@ from dataclasses import dataclass
 
 from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.storage import Storage
-from limits.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
+from limits.strategies import SlidingWindowCounterRateLimiter
 
 from openpaws.platform.quotas import RateLimited, Verdict, Window
 
 QUOTA = "authentication"  # how a refusal names the quota it met
-Limiter = MovingWindowRateLimiter | SlidingWindowCounterRateLimiter
 
 
 @dataclass(frozen=True)
@@ -34,8 +33,8 @@ class AttemptLimits:
 class Attempts:
     def __init__(self, storage: Storage, limits: AttemptLimits) -> None:
         self.limits = limits
-        # A moving window for the credential: exact, and its counts are few.
-        self._exact = MovingWindowRateLimiter(storage)
+        # Sliding-window counters throughout: constant memory per subject, and their entries
+        # expire, so a flood of made-up credentials leaves nothing behind.
         self._counter = SlidingWindowCounterRateLimiter(storage)
         self._per_credential = RateLimitItemPerMinute(limits.failures_per_credential, 5)
         self._per_address = RateLimitItemPerMinute(limits.failures_per_address)
@@ -44,26 +43,27 @@ class Attempts:
     def admit(self, dialect: str, credential: str, address: str) -> None:
         """Before a credential is checked: refuse it if it, or the address, failed too often."""
         if credential:
-            self._refuse_if_spent(self._exact, self._per_credential, dialect, _hashed(credential))
-        self._refuse_if_spent(self._counter, self._per_address, f"{dialect}/ip", address)
+            self._refuse_if_spent(self._per_credential, dialect, _hashed(credential))
+        self._refuse_if_spent(self._per_address, f"{dialect}/ip", address)
 
     def failed(self, dialect: str, credential: str, address: str) -> None:
-        """A credential was missing, unknown, revoked, expired or its secret wrong."""
+        """A credential was unknown, revoked or its secret wrong. (A missing credential or an
+        expired one is no guess, and busy honest clients meet both: they are not counted.)"""
         if credential:
-            self._exact.hit(self._per_credential, "auth", dialect, _hashed(credential))
+            self._counter.hit(self._per_credential, "auth", dialect, _hashed(credential))
         self._counter.hit(self._per_address, "auth", f"{dialect}/ip", address)
 
     def token_requested(self, dialect: str, address: str) -> None:
         """Count a token request of the address; refuse it beyond the limit."""
         if not self._counter.hit(self._tokens, "auth", f"{dialect}/token", address):
-            self._refuse(self._counter, self._tokens, f"{dialect}/token", address)
+            self._refuse(self._tokens, f"{dialect}/token", address)
 
-    def _refuse_if_spent(self, limiter: Limiter, item: RateLimitItem, *key: str) -> None:
-        if not limiter.test(item, "auth", *key):
-            self._refuse(limiter, item, *key)
+    def _refuse_if_spent(self, item: RateLimitItem, *key: str) -> None:
+        if not self._counter.test(item, "auth", *key):
+            self._refuse(item, *key)
 
-    def _refuse(self, limiter: Limiter, item: RateLimitItem, *key: str) -> None:
-        stats = limiter.get_window_stats(item, "auth", *key)
+    def _refuse(self, item: RateLimitItem, *key: str) -> None:
+        stats = self._counter.get_window_stats(item, "auth", *key)
         verdict = Verdict(False, item.amount, 0, stats.reset_time, Window.MINUTE, QUOTA)
         raise RateLimited("Too many authentication attempts; try again later.", verdict)
 

@@ -16,6 +16,7 @@ from openpaws.dialects.pipeline import Call, Mounted, Route
 from openpaws.domain import taxonomy
 from openpaws.domain.errors import InvalidInput, MissingInput, NotFound
 from openpaws.domain.search import AnimalSearch
+from openpaws.domain.texts import BAD_CHARACTERS, clean
 from openpaws.platform import oauth
 from openpaws.platform.principals import Scope
 from openpaws.services import animals, organizations
@@ -50,6 +51,8 @@ def _token_request(call: Call) -> dict[str, str]:
             user, _, password = base64.b64decode(encoded.strip()).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
             user, password = "", ""
+        if not (clean(user) and clean(password)):
+            raise InvalidInput.field("header", "Authorization", BAD_CHARACTERS)
         fields.setdefault("client_id", user)
         fields.setdefault("client_secret", password)
     return fields
