@@ -5,6 +5,7 @@ through Redis)."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -354,3 +355,104 @@ def test_the_root_lists_the_apis_served(served: Served) -> None:
     assert apis["pawplacer"]["contract"].endswith("/pawplacer/openapi.yaml")
     contract = served.client.get(httpx.URL(apis["petfinder"]["contract"]).path)
     assert contract.status_code == 200
+
+
+# --- Found by probing a running server ---
+
+
+def test_pet_fields_are_read_strictly(served: Served) -> None:
+    code = listing_codes(served.db)[0]
+    setup.add_field(served.db, code, "pet", "years", "Years", "number")
+    setup.add_field(served.db, code, "pet", "toy", "Toy", "text")
+    headers = {"x-api-key": served.key}
+    ounces = served.client.post(f"{PP}/api/pets", json=pet_body(weight="5 ounces"), headers=headers)
+    assert ounces.status_code == 201, ounces.text
+    for field, value in [
+        ("adoption_fee", "5_0"),
+        ("adoption_fee", "1E+2"),
+        ("adoption_fee", "-0"),
+        ("adoption_fee", "\u0661\u0662"),
+        ("custom_field_data", {"years": "NaN"}),
+        ("custom_field_data", {"years": "1_000"}),
+        ("custom_field_data", {"years": "\u0661\u0662"}),
+        ("custom_field_data", {"years": 1e300}),
+        ("custom_field_data", {"toy": "x" * 1_001}),
+        ("name", "two\nlines"),
+    ]:
+        body = {k: v for k, v in pet_body(**{field: value}).items() if k != "custom_field_data"}
+        if field == "custom_field_data":
+            body[field] = value
+        refused = served.client.post(f"{PP}/api/pets", json=body, headers=headers)
+        assert refused.status_code == 400, (field, value, refused.text)
+    fee = {k: v for k, v in pet_body(adoption_fee=-0.0).items() if k != "custom_field_data"}
+    zero = served.client.post(f"{PP}/api/pets", json=fee, headers=headers)
+    assert zero.status_code == 201 and zero.json()["adoption_fee"] == "0.0", zero.text
+
+
+def test_an_idempotency_key_must_be_printable_ascii(served: Served) -> None:
+    body = {k: v for k, v in pet_body().items() if k != "custom_field_data"}
+    accented = {"x-api-key": served.key, "Idempotency-Key": "caf\u00e9".encode("latin-1")}
+    response = served.client.post(f"{PP}/api/pets", json=body, headers=accented)
+    assert response.status_code == 400
+    assert response.json()["details"][0]["field"] == "Idempotency-Key"
+
+
+def test_a_token_request_is_small(served: Served) -> None:
+    form = grant(served.creds) | {"padding": "x" * 20_000}
+    response = served.client.post(f"{PREFIX}/oauth2/token", data=form)
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_coordinates_are_ascii_digits(served: Served) -> None:
+    token = served.token()
+    response = served.client.get(
+        f"{PREFIX}/animals?location=%D9%A4%D9%A3,-%D9%A7%D9%A7",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 400
+    assert response.json()["invalid-params"][0]["path"] == "location"
+
+
+def test_metrics_name_only_the_methods_http_defines(served: Served) -> None:
+    for word in ("MXYZ1", "MXYZ2", "MXYZ3"):
+        assert served.client.request(word, f"{PP}/api/pets").status_code == 405
+    metrics = served.client.get("/metrics").text
+    assert "MXYZ" not in metrics
+    assert 'method="OTHER"' in metrics
+
+
+def _raw(base: str, request: bytes) -> bytes:
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request)  # with Connection: close, the server ends the answer
+        found = b""
+        while chunk := connection.recv(65536):
+            found += chunk
+    return found
+
+
+def test_malformed_bodies_and_repeated_credentials_are_answered_in_the_dialects_shape(
+    fresh_db: Database,
+) -> None:
+    url = _sqlite_url(fresh_db)
+    setup.load_demo(fresh_db, 30, organizations=4)
+    key = setup.create_key(fresh_db, listing_codes(fresh_db)[0], "write")
+    with running_server(url) as (base, _):
+        head = f"POST {PP}/api/pets HTTP/1.1\r\nHost: x\r\nx-api-key: {key}\r\n"
+        head += "Content-Type: application/json\r\nConnection: close\r\n"
+        chunked = _raw(
+            base, (head + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n").encode()
+        )
+        assert chunked.startswith(b"HTTP/1.1 400"), chunked[:200]
+        assert b'"code":"bad_request"' in chunked
+        read = setup.create_key(fresh_db, listing_codes(fresh_db)[0], "read")
+        twice = f"GET {PP}/api/pets HTTP/1.1\r\nHost: x\r\nx-api-key: {read}\r\n"
+        twice += f"x-api-key: {key}\r\nConnection: close\r\n\r\n"
+        refused = _raw(base, twice.encode())
+        assert refused.startswith(b"HTTP/1.1 400"), refused[:200]
+        assert b'"field":"x-api-key"' in refused
+        declared = head + "Content-Length: 2000000\r\nExpect: 100-continue\r\n\r\n"
+        large = _raw(base, declared.encode())
+        assert large.startswith(b"HTTP/1.1 413"), large[:200]
+        assert b'"code":"request_too_large"' in large

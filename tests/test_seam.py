@@ -69,6 +69,8 @@ paths:
 class EchoToken:
     """The echo dialect's own credential: a constant token in ``X-Echo-Token``."""
 
+    headers = frozenset({"x-echo-token"})
+
     def presented(self, call: Call) -> str:
         return call.headers.get("x-echo-token", "")
 

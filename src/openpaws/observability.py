@@ -228,6 +228,9 @@ def _sole_handler() -> BatchedStreamHandler | None:
 
 
 _REGISTERED: dict[str, Any] = {}
+_METHODS = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"}
+)
 
 
 def _metric(kind: Any, name: str, doc: str, labels: list[str], **kwargs: Any) -> Any:
@@ -268,7 +271,10 @@ def observer(prefix: str = "openpaws", app_name: str = "openpaws") -> Callable[[
                     message["headers"] = headers
                 await send(message)
 
-            running = metrics.running(method)
+            # Metrics name only the methods HTTP defines: any other word a client sends would
+            # be a new series each, kept until the process ends.
+            label = method if method in _METHODS else "OTHER"
+            running = metrics.running(label)
             running.inc()
             try:
                 await app(scope, receive, sending)
@@ -277,7 +283,7 @@ def observer(prefix: str = "openpaws", app_name: str = "openpaws") -> Callable[[
                 running.dec()
                 # The route's template once routing found it (else the path was not routed).
                 route: str = scope.get("path_template", UNROUTED)
-                metrics.ended(method, route, status, seconds)
+                metrics.ended(label, route, status, seconds)
                 if access_log.isEnabledFor(logging.INFO):
                     _log_access(rid, method, scope["path"], status, seconds)
 

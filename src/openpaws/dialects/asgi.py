@@ -13,13 +13,14 @@ path itself, the same way on both entries).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from litestar import Request, Router, route
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, InternalServerException
 from litestar.handlers import HTTPRouteHandler
 from litestar.types import Method
 
@@ -118,13 +119,18 @@ def _handler(endpoint: Endpoint, trailing_slash: bool) -> HTTPRouteHandler:
     async def handle(request: Request[Any, Any, Any]) -> Answer:
         scope = request.scope
         params = endpoint.params(scope["path"]) or {}
-        body = await request.body() if wants_body else b""
+        try:
+            body = await request.body() if wants_body else b""
+        except InternalServerException:  # the body broke off (or its chunks were malformed)
+            raise BadRequest("The request body could not be read whole.") from None
         call = Call(scope, body, endpoint.mounted, params)
         return answer(await endpoint.serve(call))
 
     name = f"{endpoint.mounted.name}:{endpoint.route.method}:{endpoint.route.path}"
     method = cast("Method", endpoint.route.method)
-    return route(paths, http_method=[method], name=name)(handle)
+    limit = endpoint.route.max_body_bytes
+    extra: dict[str, Any] = {} if limit is None else {"request_max_body_size": limit}
+    return route(paths, http_method=[method], name=name, **extra)(handle)
 
 
 def bare_call(scope: Any, mounted: Mounted) -> Call:
@@ -243,10 +249,18 @@ async def _serve(
     mounted = endpoint.mounted
     body: bytes | None = b""
     if endpoint.route.method in BODY_METHODS:
+        limit = endpoint.route.max_body_bytes or mounted.max_body_bytes
         try:
-            body = await _read_body(receive, mounted.max_body_bytes)
+            body = None if _declared_length(scope) > limit else await _read_body(receive, limit)
         except _ClientGone:
-            return  # nothing to answer, nothing done
+            # Gone, or its chunks were malformed (the server reports both alike): answer in
+            # case it still listens; nothing was done.
+            failure = BadRequest("The request body could not be read whole.")
+            with contextlib.suppress(Exception):
+                await send_reply(
+                    send, mounted.presenter.failure(bare_call(scope, mounted), failure)
+                )
+            return
     if body is None:
         reply = mounted.presenter.failure(
             bare_call(scope, mounted), RequestTooLarge("The request body is too large.")
@@ -254,6 +268,15 @@ async def _serve(
     else:
         reply = await endpoint.serve(Call(scope, body, mounted, params))
     await send_reply(send, reply)
+
+
+def _declared_length(scope: Scope) -> int:
+    """The Content-Length the client declared (0 without one): a body declared too large is
+    refused before a byte of it is read (and before any ``100 Continue``)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() and len(value) < 19 else 0
+    return 0
 
 
 class _ClientGone(Exception):

@@ -19,6 +19,8 @@ class BearerToken:
     """An OAuth access token of one of the dialect's clients (which hold the scopes of the
     dialect's client policy)."""
 
+    headers = frozenset({"authorization"})
+
     def presented(self, call: Call) -> str:
         return bearer(call)
 
@@ -40,6 +42,7 @@ class ApiKeyHeader:
 
     def __init__(self, header: str) -> None:
         self.header = header.lower()
+        self.headers = frozenset({self.header})
 
     def presented(self, call: Call) -> str:
         return (call.headers.get(self.header) or "").strip()

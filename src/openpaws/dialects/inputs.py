@@ -78,6 +78,7 @@ DEFAULT_MESSAGES = {
     "not_uuid": "Expected UUID",
     "not_object": "Expected object",
     "bad_characters": BAD_CHARACTERS,
+    "not_one_line": "Must be one line",
 }
 
 # -- the limits every request meets before anything reads it --------------------------------
@@ -237,9 +238,22 @@ def text(limit: int) -> Callable[[Any], str]:
     return parse
 
 
-def required_text(limit: int) -> Callable[[Any], str]:
-    """A string that is not blank once stripped."""
+def one_line(limit: int) -> Callable[[Any], str]:
+    """A string of one line: no line feed or carriage return."""
     read = text(limit)
+
+    def parse(value: Any) -> str:
+        found = read(value)
+        if "\n" in found or "\r" in found:
+            raise Invalid("not_one_line")
+        return found
+
+    return parse
+
+
+def required_text(limit: int, *, line: bool = False) -> Callable[[Any], str]:
+    """A string that is not blank once stripped (of one line, with ``line``)."""
+    read = one_line(limit) if line else text(limit)
 
     def parse(value: Any) -> str:
         found = read(value)
@@ -250,9 +264,9 @@ def required_text(limit: int) -> Callable[[Any], str]:
     return parse
 
 
-def optional_text(limit: int) -> Callable[[Any], str | None]:
-    """A string that ``null`` (or an empty string) clears."""
-    read = text(limit)
+def optional_text(limit: int, *, line: bool = False) -> Callable[[Any], str | None]:
+    """A string that ``null`` (or an empty string) clears (of one line, with ``line``)."""
+    read = one_line(limit) if line else text(limit)
     return lambda value: None if value is None else (read(value) or None)
 
 

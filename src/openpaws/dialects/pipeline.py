@@ -76,6 +76,7 @@ class Route:
     # A route that checks a credential itself (a token endpoint): the credential presented,
     # from what ``read`` gave. Its requests are throttled as authentication is.
     authenticates: Callable[[Any], str] | None = None
+    max_body_bytes: int | None = None  # a smaller body cap than the dialect's, for this route
 
 
 @dataclass
@@ -159,6 +160,20 @@ class Call:
             if "\x00" in value:
                 message = inputs.DEFAULT_MESSAGES["bad_characters"]
                 raise inputs.RequestInvalid.field("header", name, message)
+        if len(self.headers) < len(self.scope["headers"]):  # a header sent twice
+            self._refuse_repeats()
+
+    def _refuse_repeats(self) -> None:
+        """A credential, idempotency key or content type sent twice is ambiguous (a proxy in
+        front may read the first where we would read the last): refused."""
+        auth = self.mounted.auth
+        single = _SINGLE_HEADERS | (auth.headers if auth is not None else frozenset())
+        seen: set[str] = set()
+        for raw, _ in self.scope["headers"]:
+            name = raw.decode("latin-1").lower()
+            if name in single and name in seen:
+                raise inputs.RequestInvalid.field("header", name, "Must be sent once")
+            seen.add(name)
 
     @property
     def query(self) -> dict[str, str]:
@@ -199,9 +214,14 @@ def _first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return found
 
 
+_SINGLE_HEADERS = frozenset({"authorization", "content-type", "idempotency-key"})
+
+
 class AuthScheme(Protocol):
     """How a dialect's requests carry a credential, how it is checked, and how a refusal
     tells the client what to send (``WWW-Authenticate``)."""
+
+    headers: frozenset[str]  # the request headers (lower case) that carry the credential
 
     def presented(self, call: Call) -> str: ...
 

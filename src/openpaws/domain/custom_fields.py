@@ -10,6 +10,7 @@ from typing import Any
 from openpaws.domain.entities import CustomFieldDefinition
 from openpaws.domain.errors import FieldProblem, InvalidInput
 from openpaws.domain.moments import parse_date
+from openpaws.domain.texts import BAD_CHARACTERS, clean
 
 FIELD_TYPES = ("text", "textarea", "number", "select", "multiselect", "boolean", "date")
 # Custom fields belong to animals (stored as "pet") or to one kind of person.
@@ -55,18 +56,23 @@ class UnknownCustomFields(InvalidInput):
         self.available = available
 
 
+# A number as text: ASCII digits, an optional sign, fraction and exponent (no "_", no "NaN").
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?", re.ASCII)
+MAX_NUMBER = 1e15  # beyond it a number field's value is surely a mistake
+MAX_TEXT = {"text": 1_000, "textarea": 10_000}
+
+
 def _number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return None
-    if isinstance(value, int | float):
-        return value
     if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
+        if not _NUMBER.fullmatch(value.strip()):
             return None
-        return int(number) if number.is_integer() and "." not in value else number
-    return None
+        number = float(value)
+        value = int(number) if number.is_integer() and "." not in value else number
+    if not -MAX_NUMBER <= value <= MAX_NUMBER:  # also false for NaN; infinity is out of range
+        return None
+    return value
 
 
 def _check(definition: CustomFieldDefinition, value: Any) -> tuple[Any, str | None]:
@@ -74,10 +80,16 @@ def _check(definition: CustomFieldDefinition, value: Any) -> tuple[Any, str | No
     kind = definition.field_type
     options = definition.options or []
     if kind in ("text", "textarea"):
-        return (value, None) if isinstance(value, str) else (None, "Expected string")
+        if not isinstance(value, str):
+            return None, "Expected string"
+        if len(value) > MAX_TEXT[kind]:
+            return None, f"Must be at most {MAX_TEXT[kind]} characters"
+        return (value, None) if clean(value) else (None, BAD_CHARACTERS)
     if kind == "number":
         number = _number(value)
-        return (number, None) if number is not None else (None, "Expected number")
+        if number is None:
+            return None, f"Expected a number between -{MAX_NUMBER:.0e} and {MAX_NUMBER:.0e}"
+        return number, None
     if kind == "boolean":
         return (value, None) if isinstance(value, bool) else (None, "Expected boolean")
     if kind == "select":

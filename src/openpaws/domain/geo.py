@@ -18,8 +18,9 @@ from importlib import resources
 
 EARTH_RADIUS_MILES = 3958.7613
 
-_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
-_LAT_LONG = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
+# ZIP codes and coordinates in ASCII digits only (\d alone would take any script's digits).
+_ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$", re.ASCII)
+_LAT_LONG = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$", re.ASCII)
 _CITY_STATE = re.compile(r"^\s*([^,]+?)\s*,\s*([A-Za-z]{2})\s*$")
 
 

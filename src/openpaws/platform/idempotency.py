@@ -41,8 +41,11 @@ class IdempotencyKey:
 def key_for(api_key_id: int, key: str, method: str, target: str, body: bytes) -> IdempotencyKey:
     """The key as sent, scoped to the API key and fingerprinted on the request: its method,
     its target (the path as sent, with the query string when there is one) and its body."""
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
-        raise InvalidInput.field("header", "Idempotency-Key", "Must be 1 to 255 characters")
+    if not (0 < len(key) <= MAX_KEY_LENGTH and key.isascii() and key.isprintable()) or (
+        not key.strip()
+    ):
+        message = "Must be 1 to 255 printable ASCII characters"
+        raise InvalidInput.field("header", "Idempotency-Key", message)
     digest = hashlib.sha256()
     for part in (method.upper().encode(), target.encode(), body):
         digest.update(len(part).to_bytes(8, "big"))

@@ -27,26 +27,42 @@ _WEIGHT = re.compile(
     r"^\s*(\d+(?:\.\d+)?)\s*(lb|lbs|pounds?|kg|kgs|kilograms?|g|grams?|oz|ounces?)?\s*$",
     re.I | re.A,
 )
-_WEIGHT_UNITS = {"lb": "lb", "po": "lb", "kg": "kg", "ki": "kg", "g": "g", "gr": "g", "oz": "oz"}
+_WEIGHT_UNITS = {
+    "lb": "lb",
+    "po": "lb",
+    "kg": "kg",
+    "ki": "kg",
+    "g": "g",
+    "gr": "g",
+    "oz": "oz",
+    "ou": "oz",
+}
+_FEE = re.compile(r"\d{1,7}(\.\d{1,2})?", re.ASCII)
 _URL = re.compile(r"^https?://\S+$")
 
 
 def _fee(value: Any) -> str:
+    """A number, or a string of ASCII digits with up to two decimals, 0 to 1,000,000."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise Invalid("not_number")
-    if isinstance(value, str) and not value.isascii():
-        raise Invalid("not_number")
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise Invalid("not_number") from None
-    if not amount.is_finite():
-        raise Invalid("not_number")
+    if isinstance(value, str):
+        if not _FEE.fullmatch(value.strip()):
+            if value.strip().startswith("-"):
+                raise Invalid("negative")
+            raise Invalid("not_number")
+        amount = Decimal(value.strip())
+    else:
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise Invalid("not_number") from None
+        if not amount.is_finite():
+            raise Invalid("not_number")
     if amount < 0:
         raise Invalid("negative")
     if amount > MAX_FEE or amount.as_tuple().exponent < -2:  # type: ignore[operator]
         raise Invalid("not_fee", high=MAX_FEE)
-    return format(amount, "f")
+    return format(abs(amount), "f")  # abs: no "-0"
 
 
 def _photos(value: Any) -> list[Photo]:
@@ -96,7 +112,7 @@ def _short(limit: int) -> Callable[[Any], str | None]:
 
 # PawPlacer field -> (canonical field of the change, parser).
 _PET_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "name": ("name", inputs.required_text(200)),
+    "name": ("name", inputs.required_text(200, line=True)),
     "species": ("type", inputs.choice(vocab.SPECIES_IN)),
     "age_category": ("age", inputs.choice(vocab.AGE_IN)),
     "sex": ("sex", inputs.choice({s: s for s in vocab.SEX})),
@@ -137,8 +153,11 @@ PET_REQUIRED = ("name", "species", "age_category", "sex", "size", "status", "hea
 def _unknown_fields(payload: dict[str, Any], known: set[str]) -> None:
     unknown = sorted(set(payload) - known)
     if unknown:
-        message = f"Unknown field(s): {', '.join(unknown)}"
-        raise RequestInvalid.field("body", unknown[0], message)
+        # Named as sent, but no longer than a name can be, and only the first few.
+        shown = [name if len(name) <= 64 else name[:64] + "..." for name in unknown[:10]]
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        message = f"Unknown field(s): {', '.join(shown)}{more}"
+        raise RequestInvalid.field("body", shown[0], message)
 
 
 def pet_change(payload: dict[str, Any], *, creating: bool) -> AnimalChange:
@@ -197,7 +216,7 @@ def person_change(payload: dict[str, Any], query_type: str | None) -> PersonChan
         r.bad("type", "not_one_of", allowed=", ".join(vocab.PERSON_TYPES))
     elif query_type is not None and query_type != kind:
         r.problems.append(FieldProblem("query", "type", "Does not match the body's type"))
-    name = r.take("name", inputs.required_text(200)) if "name" in payload else None
+    name = r.take("name", inputs.required_text(200, line=True)) if "name" in payload else None
     if "name" not in payload:
         r.bad("name", "required")
     change = PersonChange(role=str(kind), name=str(name))
@@ -207,7 +226,7 @@ def person_change(payload: dict[str, Any], query_type: str | None) -> PersonChan
             if value is not None:
                 setattr(change, field, value)
     if payload.get("address") is not None:
-        line = r.take("address", _short(200))
+        line = r.take("address", inputs.optional_text(200, line=True))
         change.address = Address(address1=line)
     r.finish()
     return change
