@@ -295,7 +295,7 @@ def run(route: Route, call: Call) -> Reply:
                 mounted.runtime.attempts.token_requested(mounted.name, call.client_ip)
             given = route.read(call) if route.read else None
             if route.authenticates is not None:
-                _admit(call, route.authenticates(given))
+                _admit(call, route.authenticates(given), always=True)
             result = _write(route, call, key, given)
         else:
             result = route.handler(call)
@@ -327,9 +327,10 @@ def _authenticate(call: Call) -> Principal:
     return auth.authenticate(call, call.mounted.name)
 
 
-def _admit(call: Call, presented: str) -> None:
+def _admit(call: Call, presented: str, *, always: bool = False) -> None:
     call.presented = presented
-    call.mounted.runtime.attempts.admit(call.mounted.name, presented, call.client_ip)
+    attempts = call.mounted.runtime.attempts
+    attempts.admit(call.mounted.name, presented, call.client_ip, always=always)
 
 
 # Refusals that are no guess at a secret: nothing was sent, or a once-valid credential expired.

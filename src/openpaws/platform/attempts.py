@@ -7,11 +7,19 @@ secret can be guessed through it; an address that has failed ``failures_per_addr
 in a minute, or asked for ``tokens_per_address`` tokens in a minute, likewise. Counting is the
 ``limits`` library's, in the same storage as the quotas (in-process, or Redis for every
 process). Credentials are counted under a hash, never as sent.
+
+On an ordinary request the counts are looked at only when this process has seen the address
+fail within the last five minutes: a request from an address that never failed costs no trip
+to the counters (Redis, with several processes), and an address that starts guessing is
+watched from its first failure in each process. A token request (a client secret, which a
+guesser might try from many addresses) is always looked at.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, RateLimitItemPerMinute
@@ -21,6 +29,8 @@ from limits.strategies import SlidingWindowCounterRateLimiter
 from openpaws.platform.quotas import RateLimited, Verdict, Window
 
 QUOTA = "authentication"  # how a refusal names the quota it met
+WATCH_SECONDS = 300  # how long an address that failed is looked at on every request
+MAX_WATCHED = 100_000  # addresses remembered at once (beyond it, the oldest are forgotten)
 
 
 @dataclass(frozen=True)
@@ -39,9 +49,29 @@ class Attempts:
         self._per_credential = RateLimitItemPerMinute(limits.failures_per_credential, 5)
         self._per_address = RateLimitItemPerMinute(limits.failures_per_address)
         self._tokens = RateLimitItemPerMinute(limits.tokens_per_address)
+        self._lock = threading.Lock()
+        self._failed_at: dict[str, float] = {}  # address -> when it last failed here
 
-    def admit(self, dialect: str, credential: str, address: str) -> None:
-        """Before a credential is checked: refuse it if it, or the address, failed too often."""
+    def _watched(self, address: str) -> bool:
+        at = self._failed_at.get(address)
+        return at is not None and time.monotonic() - at < WATCH_SECONDS
+
+    def _watch(self, address: str) -> None:
+        with self._lock:
+            if len(self._failed_at) >= MAX_WATCHED:
+                now = time.monotonic()
+                self._failed_at = {
+                    a: at for a, at in self._failed_at.items() if now - at < WATCH_SECONDS
+                }
+                if len(self._failed_at) >= MAX_WATCHED:
+                    self._failed_at.clear()
+            self._failed_at[address] = time.monotonic()
+
+    def admit(self, dialect: str, credential: str, address: str, *, always: bool = False) -> None:
+        """Before a credential is checked: refuse it if it, or the address, failed too often.
+        Unless ``always``, only for an address this process saw fail lately."""
+        if not always and not self._watched(address):
+            return
         if credential:
             self._refuse_if_spent(self._per_credential, dialect, _hashed(credential))
         self._refuse_if_spent(self._per_address, f"{dialect}/ip", address)
@@ -49,6 +79,7 @@ class Attempts:
     def failed(self, dialect: str, credential: str, address: str) -> None:
         """A credential was unknown, revoked or its secret wrong. (A missing credential or an
         expired one is no guess, and busy honest clients meet both: they are not counted.)"""
+        self._watch(address)
         if credential:
             self._counter.hit(self._per_credential, "auth", dialect, _hashed(credential))
         self._counter.hit(self._per_address, "auth", f"{dialect}/ip", address)
