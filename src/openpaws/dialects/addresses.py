@@ -12,6 +12,7 @@ that one subscriber cannot spread its requests over 2^64 addresses.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -37,26 +38,34 @@ def _parsed(spelled: str) -> Address | None:
     return found
 
 
-def _subject(address: Address) -> str:
-    if isinstance(address, ipaddress.IPv6Address):
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
+@functools.lru_cache(maxsize=65_536)
+def _subject(spelled: str) -> str | None:
+    """Whom an address counts as (its /64 for IPv6), or None for no address. Cached: parsing
+    an address costs several microseconds, and every request asks for its peer's."""
+    found = _parsed(spelled)
+    if found is None:
+        return None
+    if isinstance(found, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((found, 64), strict=False))
+    return str(found)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _trusted(spelled: str, trusted: tuple[Network, ...]) -> bool:
+    found = _parsed(spelled)
+    return found is not None and any(found in network for network in trusted)
 
 
 def client_address(scope: Mapping[str, Any], trusted: tuple[Network, ...]) -> str:
     client = scope.get("client")
-    peer_spelled: str = client[0] if client else ""
-    peer = _parsed(peer_spelled)
-    if peer is None:
-        return peer_spelled
-    if not trusted or not any(peer in network for network in trusted):
-        return _subject(peer)
+    peer: str = client[0] if client else ""
+    if not trusted or not _trusted(peer, trusted):
+        return _subject(peer) or peer
     lines = [v.decode("latin-1") for k, v in scope["headers"] if k.lower() == _FORWARDED]
-    hops = [hop for line in lines for hop in line.split(",") if hop.strip()]
-    for spelled in reversed(hops):
-        hop = _parsed(spelled)
-        if hop is None:
-            return _subject(peer)  # a proxy that forwards garbage: count the proxy
-        if not any(hop in network for network in trusted):
-            return _subject(hop)
-    return _subject(peer)
+    hops = [hop.strip() for line in lines for hop in line.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if _subject(hop) is None:
+            return _subject(peer) or peer  # a proxy that forwards garbage: count the proxy
+        if not _trusted(hop, trusted):
+            return _subject(hop) or hop
+    return _subject(peer) or peer

@@ -26,7 +26,7 @@ class BearerToken:
 
     def authenticate(self, call: Call, dialect: str) -> Principal:
         scopes = call.mounted.client_scopes
-        return oauth.authenticate(call.reader, dialect, bearer(call), scopes)
+        return oauth.authenticate(call.reader, dialect, call.presented, scopes)
 
     def challenge(self, call: Call, error: Unauthenticated) -> str:
         realm = f'realm="{call.mounted.name}"'
@@ -49,7 +49,7 @@ class ApiKeyHeader:
 
     def authenticate(self, call: Call, dialect: str) -> Principal:
         usage = call.mounted.runtime.key_usage
-        return api_keys.authenticate(call.reader, dialect, call.headers.get(self.header), usage)
+        return api_keys.authenticate(call.reader, dialect, call.presented, usage)
 
     def challenge(self, call: Call, error: Unauthenticated) -> str:
         return f'ApiKey realm="{call.mounted.name}", header="{self.header}"'
