@@ -5,6 +5,7 @@ through Redis)."""
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
@@ -96,8 +97,9 @@ def test_a_cors_preflight_is_answered_and_counted(served: Served) -> None:
     assert response.status_code in (200, 204)
     assert "POST" in response.headers["access-control-allow-methods"]
     assert response.headers["x-request-id"]
-    metrics = served.client.get("/metrics").text
-    assert 'method="OPTIONS"' in metrics
+    before = counted(served, "OPTIONS", response.status_code)
+    served.client.options(f"{PP}/api/pets", headers=preflight)
+    assert counted(served, "OPTIONS", response.status_code) == before + 1
 
 
 # --- WWW-Authenticate ---
@@ -139,12 +141,22 @@ def test_every_answer_carries_its_request_id_and_the_body_shows_the_same(served:
                 assert body["request_id"] == response.headers["x-request-id"]
 
 
+def counted(served: Served, method: str, status: int) -> float:
+    """Requests of ``method`` answered ``status``, as /metrics counts them (every route)."""
+    pattern = re.compile(
+        rf'^openpaws_requests_total{{[^}}]*method="{method}"'
+        rf'[^}}]*status_code="{status}"[^}}]*}} (\S+)$',
+        re.MULTILINE,
+    )
+    return sum(float(v) for v in pattern.findall(served.client.get("/metrics").text))
+
+
 def test_unknown_paths_and_wrong_methods_are_counted(served: Served) -> None:
-    served.client.get(f"{PP}/no/such/path")
-    served.client.delete(f"{PREFIX}/animals")
-    metrics = served.client.get("/metrics").text
-    assert 'method="GET"' in metrics and 'status_code="404"' in metrics
-    assert 'method="DELETE"' in metrics and 'status_code="405"' in metrics
+    missing, wrong = counted(served, "GET", 404), counted(served, "DELETE", 405)
+    assert served.client.get(f"{PP}/no/such/path").status_code == 404
+    assert served.client.delete(f"{PREFIX}/animals").status_code == 405
+    assert counted(served, "GET", 404) == missing + 1
+    assert counted(served, "DELETE", 405) == wrong + 1
 
 
 # --- Idempotency keys ---
@@ -415,11 +427,11 @@ def test_coordinates_are_ascii_digits(served: Served) -> None:
 
 
 def test_metrics_name_only_the_methods_http_defines(served: Served) -> None:
+    before = counted(served, "OTHER", 405)
     for word in ("MXYZ1", "MXYZ2", "MXYZ3"):
         assert served.client.request(word, f"{PP}/api/pets").status_code == 405
-    metrics = served.client.get("/metrics").text
-    assert "MXYZ" not in metrics
-    assert 'method="OTHER"' in metrics
+    assert "MXYZ" not in served.client.get("/metrics").text
+    assert counted(served, "OTHER", 405) == before + 3
 
 
 def _raw(base: str, request: bytes) -> bytes:

@@ -120,7 +120,7 @@ def query_pairs(encoded: bytes, location: str = "query") -> list[tuple[str, str]
         except UnicodeDecodeError:
             raise RequestInvalid.field(location, name, "Must be UTF-8") from None
         if not (clean(name) and clean(value)):
-            message = DEFAULT_MESSAGES["bad_characters"]
+            message = BAD_CHARACTERS
             raise RequestInvalid.field(location, name if clean(name) else location, message)
         pairs.append((name, value))
     return pairs
@@ -148,13 +148,13 @@ def _check_document(document: Any) -> None:
         if isinstance(node, str):
             if not clean(node):
                 name = path or "body"
-                raise RequestInvalid.field("body", name, DEFAULT_MESSAGES["bad_characters"])
+                raise RequestInvalid.field("body", name, BAD_CHARACTERS)
         elif isinstance(node, dict):
             for key, value in node.items():
                 name = f"{path}.{key}" if path else key
                 if not clean(key):
                     name = path or "body"
-                    raise RequestInvalid.field("body", name, DEFAULT_MESSAGES["bad_characters"])
+                    raise RequestInvalid.field("body", name, BAD_CHARACTERS)
                 pending.append((value, name, depth + 1))
         elif isinstance(node, list):
             pending.extend((value, path, depth + 1) for value in node)

@@ -25,6 +25,7 @@ import msgspec
 from openpaws.dialects import inputs
 from openpaws.dialects.addresses import Network, client_address
 from openpaws.domain.errors import InvalidInput, OpenPawsError, Unauthenticated
+from openpaws.domain.texts import BAD_CHARACTERS
 from openpaws.platform import idempotency
 from openpaws.platform.api_keys import Usage
 from openpaws.platform.attempts import Attempts
@@ -153,12 +154,10 @@ class Call:
         if self.scope.get("query_string"):
             self.query_items  # noqa: B018 - parsed (and bounded) once, here
         if not inputs.clean(self.path):
-            raise inputs.RequestInvalid.field(
-                "path", "path", inputs.DEFAULT_MESSAGES["bad_characters"]
-            )
+            raise inputs.RequestInvalid.field("path", "path", BAD_CHARACTERS)
         for name, value in self.headers.items():
             if "\x00" in value:
-                message = inputs.DEFAULT_MESSAGES["bad_characters"]
+                message = BAD_CHARACTERS
                 raise inputs.RequestInvalid.field("header", name, message)
         if len(self.headers) < len(self.scope["headers"]):  # a header sent twice
             self._refuse_repeats()

@@ -42,7 +42,6 @@ class AttemptLimits:
 
 class Attempts:
     def __init__(self, storage: Storage, limits: AttemptLimits) -> None:
-        self.limits = limits
         # Sliding-window counters throughout: constant memory per subject, and their entries
         # expire, so a flood of made-up credentials leaves nothing behind.
         self._counter = SlidingWindowCounterRateLimiter(storage)
