@@ -38,15 +38,18 @@ def test_migrate_is_idempotent(env: Database) -> None:
 def test_demo_loads_deterministic_data_once(env: Database) -> None:
     result = runner.invoke(app, ["demo", "--animals", "300"])
     assert result.exit_code == 0, result.output
-    animals = reference.all_animals(env)
+    animals = reference.organization_animals(env)
     orgs = reference.all_organizations(env)
     assert len(animals) == 300
+    owned = [a for a in reference.all_animals(env) if a["organization_id"] is None]
+    assert owned and all(a["owner_person_id"] and a["status"] == "owned" for a in owned)
+    assert {"clinic", "groomer", "shop"} <= {o["kind"] for o in orgs.values()}
     assert len({a["type"] for a in animals}) >= 6
     assert all(o["latitude"] and o["postcode"] and o["hours"] and o["phone"] for o in orgs.values())
     assert any(a["photos"] for a in animals) and any(a["tags"] for a in animals)
     again = runner.invoke(app, ["demo", "--animals", "10"])
     assert again.exit_code == 1
-    assert len(reference.all_animals(env)) == 300
+    assert len(reference.organization_animals(env)) == 300
 
 
 def test_demo_on_data_says_how_to_start_afresh_and_fresh_replaces_the_file(
@@ -62,14 +65,14 @@ def test_demo_on_data_says_how_to_start_afresh_and_fresh_replaces_the_file(
     assert declined.exit_code == 1
     db = Database(f"sqlite:///{path}")
     try:
-        assert len(reference.all_animals(db)) == 40
+        assert len(reference.organization_animals(db)) == 40
     finally:
         db.dispose()
     fresh = runner.invoke(app, ["demo", "--fresh", "--animals", "30"], input="y\n")
     assert fresh.exit_code == 0, fresh.output
     db = Database(f"sqlite:///{path}")
     try:
-        assert len(reference.all_animals(db)) == 30
+        assert len(reference.organization_animals(db)) == 30
     finally:
         db.dispose()
 
@@ -127,7 +130,13 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
     try:
         lines: list[str] = []
         assert server.stdout is not None
-        while not all(any(w in line for line in lines) for w in ("x-api-key", "client_secret")):
+        banners = (
+            "x-api-key",
+            "client_secret",
+            "Paws Source key (pet owner",
+            "Paws Source key (shop",
+        )
+        while not all(any(w in line for line in lines) for w in banners):
             line = server.stdout.readline()
             assert line, "".join(lines)
             lines.append(line)
@@ -159,6 +168,19 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
         key = re.search(r"x-api-key \(\w+, write\): (\S+)", output).group(1)  # type: ignore[union-attr]
         pets = httpx.get(f"http://127.0.0.1:{port}/pawplacer/api/pets", headers={"x-api-key": key})
         assert pets.status_code == 200 and pets.json()["total"] > 0
+        owner = re.search(r"Paws Source key \(pet owner petowner1\): (pk_live_\S+)", output)
+        shop = re.search(r"Paws Source key \(shop \w+\): (pk_live_\S+)", output)
+        assert owner and shop, output
+        mine = httpx.get(
+            f"http://127.0.0.1:{port}/pawssource/v2/pets",
+            headers={"Authorization": f"Bearer {owner.group(1)}"},
+        )
+        assert mine.status_code == 200 and mine.json()["data"], mine.text
+        shop_pets = httpx.get(
+            f"http://127.0.0.1:{port}/pawssource/v2/pets",
+            headers={"Authorization": f"Bearer {shop.group(1)}"},
+        )
+        assert shop_pets.status_code == 200 and shop_pets.json()["data"] == []
     finally:
         server.terminate()
         server.wait(timeout=15)

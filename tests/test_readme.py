@@ -21,7 +21,12 @@ BASE = "http://127.0.0.1:8000"
 # A GET of the tour: curl -H "<credential header>" "<url>"
 _GET = re.compile(r'^curl -H "(?P<header>[^"]+)" "(?P<url>http://127\.0\.0\.1:8000/[^"]+)"')
 # What a list answer holds, by the path it was asked of.
-_LISTS = {"/animals?": "animals", "/organizations?": "organizations", "/api/pets?": "pets"}
+_LISTS = {
+    "/animals?": "animals",
+    "/organizations?": "organizations",
+    "/api/pets?": "pets",
+    "/v2/pets": "data",
+}
 
 
 def tour() -> list[tuple[str, str, int]]:
@@ -32,7 +37,7 @@ def tour() -> list[tuple[str, str, int]]:
         match = _GET.match(line.strip())
         if match:
             after = lines[number + 1] if number + 1 < len(lines) else ""
-            status = 400 if "ERR-00002" in after else 200
+            status = 400 if "ERR-00002" in after else 422 if "validation_failed" in after else 200
             found.append((match["header"], match["url"].removeprefix(BASE), status))
     return found
 
@@ -41,6 +46,7 @@ def test_the_tour_is_found() -> None:
     paths = [path for _, path, _ in tour()]
     assert any("location=" in p for p in paths), paths
     assert any(p.startswith("/pawplacer/") for p in paths), paths
+    assert any(p.startswith("/pawssource/") for p in paths), paths
 
 
 def test_the_readme_tour_finds_demo_data(fresh_db: Database) -> None:
@@ -49,9 +55,11 @@ def test_the_readme_tour_finds_demo_data(fresh_db: Database) -> None:
     setup.load_demo(fresh_db, DEFAULT_DEMO_ANIMALS)
     key = setup.create_key(fresh_db, setup.first_listing_organization(fresh_db), "write")
     creds = setup.create_client(fresh_db, "readme")
+    owner_key = setup.create_account_key(fresh_db, "pawssource", person="petowner1", plan="pro")
     with TestClient(create_app(Settings(), fresh_db)) as client:
         token = client.post("/petfinder/v2/oauth2/token", data=grant(creds)).json()
-        values = {"$TOKEN": token["access_token"], "$KEY": key}
+        # $PS_KEY first: $KEY is a part of it.
+        values = {"$PS_KEY": owner_key, "$TOKEN": token["access_token"], "$KEY": key}
         for header, path, status in tour():
             name, _, value = header.partition(": ")
             for variable, known in values.items():

@@ -238,7 +238,7 @@ def keys_create(
             dialect=chosen.name,
             prefix=policy.prefix,
             account=account,
-            scopes=policy.scopes(account, scope, words),
+            scopes=policy.scopes(tx.reader, account, scope, words),
             plan=plan or (policy.plans[0] if policy.plans else None),
             expires_at=expires,
             name=name,
@@ -459,7 +459,7 @@ def serve(
                 if dialect.demo is not None:
                     base = f"http://{host}:{port}{settings.prefix(dialect.name, dialect.prefix)}"
                     for line in dialect.demo(registry.DemoContext(db, base)):
-                        console.print(line)
+                        console.print(line, soft_wrap=True)  # keys whole, on one line
             console.print()
     if workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Each worker writes its metrics here; /metrics in any worker sums them all.

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from openpaws.domain import geo, listing, taxonomy
+from openpaws.domain import ages, geo, listing, taxonomy
 from openpaws.domain.statuses import DEFAULT_STATUSES
 from openpaws.domain.vocab import (
     WEEKDAYS,
@@ -21,6 +21,8 @@ from openpaws.domain.vocab import (
     Coat,
     Health,
     OrganizationKind,
+    PersonRole,
+    PersonStatus,
     Sex,
     Size,
     StatusClass,
@@ -44,6 +46,9 @@ TYPE_WEIGHTS = {
     "scales-fins-other": 2,
     "barnyard": 2,
 }
+# What demo animals of organizations may be (a listed animal's age and size are known).
+KNOWN_AGES = [age for age in Age if age is not Age.UNKNOWN]
+KNOWN_SIZES = [size for size in Size if size is not Size.UNKNOWN]
 STATUS_WEIGHTS = {
     StatusClass.AVAILABLE: 80,
     StatusClass.ADOPTED: 8,
@@ -335,11 +340,22 @@ def _zip_places(rng: random.Random, count: int) -> list[geo.Place]:
     return [p for z in chosen if (p := geo.place_for_zip(z)) is not None]
 
 
-def organization_rows(rng: random.Random, count: int, now: datetime) -> list[dict[str, Any]]:
+def organization_rows(
+    rng: random.Random,
+    count: int,
+    now: datetime,
+    kinds: Sequence[OrganizationKind] = (),
+    first_id: int = 1,
+) -> list[dict[str, Any]]:
+    """``count`` organizations from id ``first_id``: of ``kinds``, in order, where given; else
+    a shelter first, then kinds drawn by their weights."""
     rows = []
     used_codes: set[str] = set()
-    for index, place in enumerate(_zip_places(rng, count), start=1):
-        kind = OrganizationKind.SHELTER if index == 1 else _weighted(rng, KIND_WEIGHTS)
+    for index, place in enumerate(_zip_places(rng, count), start=first_id):
+        if kinds:
+            kind = kinds[index - first_id]
+        else:
+            kind = OrganizationKind.SHELTER if index == 1 else _weighted(rng, KIND_WEIGHTS)
         name = rng.choice(ORG_PATTERNS[kind]).format(city=place.city, county=place.city)
         code = f"{place.state}{index}"
         while code in used_codes:
@@ -485,7 +501,7 @@ class AnimalFactory:
             name = f"{name} {rng.choice(NAMES)}"
         is_dog, is_cat = animal_type.slug == "dog", animal_type.slug == "cat"
         custom_status = self.statuses.get((org_id, status.value))
-        return {
+        row: dict[str, Any] = {
             "id": animal_id,
             "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "organization_id": org_id,
@@ -500,12 +516,12 @@ class AnimalFactory:
             "color_primary": colors[0],
             "color_secondary": colors[1] if len(colors) > 1 else None,
             "color_tertiary": colors[2] if len(colors) > 2 else None,
-            "age": rng.choice(list(Age)).value,
+            "age": rng.choice(KNOWN_AGES).value,
             "birth_date": None,
             "age_years": None,
             "age_months": None,
             "sex": rng.choices(list(Sex), weights=(48, 48, 4))[0].value,
-            "size": rng.choice(list(Size)).value,
+            "size": rng.choice(KNOWN_SIZES).value,
             "coat": rng.choice(coats).value if coats else None,
             "tail": None,
             "weight_value": round(rng.uniform(0.5, 60), 1) if is_dog or is_cat else None,
@@ -535,13 +551,7 @@ class AnimalFactory:
             "status_changed_at": published + timedelta(days=rng.randint(0, 30)),
             "status_change_notes": None,
             "show_public": show_public,
-            "public_status": listing.public_status(
-                organization_id=org_id,
-                show_public=show_public,
-                deleted=False,
-                status=status.value,
-                custom_status_public=custom_status[1] if custom_status else None,
-            ),
+            "public_status": None,  # set below, from the row
             "intake_date": (published - timedelta(days=rng.randint(0, 60))).date().isoformat(),
             "outcome_date": None,
             "adopted_on": None,
@@ -556,11 +566,88 @@ class AnimalFactory:
             "updated_at": published,
             "deleted_at": None,
         }
+        row["public_status"] = listing.public_status(
+            organization_id=org_id,
+            show_public=show_public,
+            deleted=False,
+            status=status.value,
+            custom_status_public=custom_status[1] if custom_status else None,
+            age=row["age"],
+            size=row["size"],
+        )
+        return row
 
 
 def _batches(factory: AnimalFactory, start: int, count: int) -> Iterator[list[dict[str, Any]]]:
     for first in range(start, start + count, BATCH):
         yield [factory.row(i) for i in range(first, min(start + count, first + BATCH))]
+
+
+# The pet-care businesses every demo has one of (the others come by chance).
+PROVIDER_KINDS = (OrganizationKind.CLINIC, OrganizationKind.GROOMER, OrganizationKind.SHOP)
+# Pet owners: platform users (no organization) with pets of their own, never listed.
+ANIMALS_PER_OWNER = 100
+FIRST_NAMES = ("Ana", "Ben", "Chloe", "Dev", "Elena", "Farid", "Grace", "Hugo", "Iris", "Jamal")
+LAST_NAMES = ("Rivera", "Okafor", "Nguyen", "Schmidt", "Haddad", "Kowalski", "Silva", "Tanaka")
+OWNER_NOTES = (None, None, "Allergic to chicken.", "Takes thyroid medication daily.")
+
+
+def owner_rows(rng: random.Random, count: int, now: datetime) -> list[dict[str, Any]]:
+    """Pet owners ``petowner1``... (platform users: no organization)."""
+    rows: list[dict[str, Any]] = []
+    for n in range(1, count + 1):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        rows.append(
+            {
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "organization_id": None,
+                "role": PersonRole.OWNER.value,
+                "name": f"{first} {last}",
+                "first_name": first,
+                "last_name": last,
+                "username": f"petowner{n}",
+                "email": f"petowner{n}@example.com",
+                "additional_emails": [],
+                "additional_phones": [],
+                "status": PersonStatus.ACTIVE.value,
+                "tags": [],
+                "custom_field_data": {},
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    return rows
+
+
+def owned_animal_rows(
+    rng: random.Random, owner_ids: list[int], first_id: int, now: datetime
+) -> list[dict[str, Any]]:
+    """One to three pets for each owner: owned, never listed, with a birth date."""
+    factory = AnimalFactory(rng, [0], now)
+    rows = []
+    animal_id = first_id
+    for owner in owner_ids:
+        for _ in range(rng.randint(1, 3)):
+            born = (now - timedelta(days=rng.randint(60, 14 * 365))).date()
+            row = factory.row(animal_id)
+            row.update(
+                organization_id=None,
+                owner_person_id=owner,
+                organization_animal_id=None,
+                status=StatusClass.OWNED.value,
+                custom_status_id=None,
+                show_public=False,
+                public_status=None,
+                birth_date=born.isoformat(),
+                age=ages.life_stage(row["type"], born.isoformat(), now.date()),
+                medical_notes=rng.choice(OWNER_NOTES),
+                intake_date=None,
+                adoption_fee=None,
+                custom_field_data={},
+            )
+            rows.append(row)
+            animal_id += 1
+    return rows
 
 
 class DatabaseNotEmpty(RuntimeError):
@@ -593,13 +680,23 @@ def load(
         writes.insert_custom_statuses(tx, statuses)
         writes.insert_custom_fields(tx, field_rows(listing_orgs))
     factory = AnimalFactory(rng, listing_orgs, EPOCH, status_index, min(anchor_animals, animals))
+    # Pet owners and the businesses they use draw from a generator of their own, so the
+    # listing organizations and their animals stay what they were before these existed.
+    owners_rng = random.Random(seed + 1)
+    with db.transaction() as tx:
+        providers = organization_rows(owners_rng, 3, EPOCH, PROVIDER_KINDS, len(orgs) + 1)
+        writes.insert_organizations(tx, providers)
+    owners = owner_rows(owners_rng, max(3, animals // ANIMALS_PER_OWNER), EPOCH)
     with writes.bulk_load(db) as tx:
         for batch in _batches(factory, 1, animals):
             writes.insert_animals(tx, batch)
             if progress:
                 progress(len(batch))
+        writes.insert_persons(tx, owners)
+        owner_ids = writes.person_ids(tx.reader, [o["uuid"] for o in owners])
+        writes.insert_animals(tx, owned_animal_rows(owners_rng, owner_ids, animals + 1, EPOCH))
     db.analyze()
-    return len(orgs), animals
+    return len(orgs) + len(providers), animals
 
 
 def _empty(reader: Reader) -> bool:
@@ -609,6 +706,19 @@ def _empty(reader: Reader) -> bool:
 def is_empty(db: Database) -> bool:
     with db.read() as reader:
         return _empty(reader)
+
+
+def first_of_kind(db: Database, kind: OrganizationKind) -> str:
+    """The code of the first organization of ``kind`` (every demo has a clinic, a groomer and
+    a shop)."""
+    with db.read() as reader:
+        code = organization_queries.first_code_of_kind(reader, kind.value)
+    if code is None:
+        raise LookupError(f"the database holds no {kind.value}")
+    return code
+
+
+FIRST_OWNER = "petowner1"
 
 
 def first_listing_organization(db: Database) -> str:

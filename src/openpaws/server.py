@@ -18,7 +18,7 @@ from litestar.plugins.prometheus import PrometheusController
 from litestar.types import ASGIApp
 
 from openpaws.config import Settings
-from openpaws.dialects import addresses, registry
+from openpaws.dialects import addresses, registry, versions
 from openpaws.dialects.asgi import (
     Endpoint,
     ThinPath,
@@ -94,6 +94,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     routers = []
     served: list[Endpoint] = []
     prefixes: list[Mounted] = []
+    versioned: list[tuple[Mounted, versions.Versioning]] = []
     allow_headers: set[str] = {"Authorization", "Content-Type"}
     expose_headers: set[str] = set()
     methods: set[str] = {"OPTIONS"}
@@ -105,6 +106,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         )
         served += found
         prefixes.append(mounted)
+        if dialect.versioning is not None:
+            versioned.append((mounted, dialect.versioning))
         allow_headers |= set(dialect.cors.allow_headers)
         expose_headers |= set(dialect.cors.expose_headers)
         methods |= {r.method for r in routes}
@@ -207,7 +210,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     # Requests for a declared route without an Origin header take the thin path; the
     # observer (request id, metrics, access log) sees every request either way.
-    return observer()(cast("ASGIApp", thin.wrap(app)))
+    return observer()(cast("ASGIApp", versions.wrap(thin.wrap(app), versioned)))
 
 
 async def _in_threads(runtime: Runtime, work: Callable[..., Any], *args: Any) -> Any:

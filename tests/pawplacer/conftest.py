@@ -28,7 +28,8 @@ def listing_codes(db: Database) -> list[str]:
     """Codes of the shelters and rescues, those with most animals first."""
     counts: dict[int, int] = {}
     for row in reference.all_animals(db):
-        counts[row["organization_id"]] = counts.get(row["organization_id"], 0) + 1
+        if row["organization_id"] is not None:  # pet owners' own pets belong to no one's list
+            counts[row["organization_id"]] = counts.get(row["organization_id"], 0) + 1
     orgs = reference.all_organizations(db)
     ranked = sorted(counts, key=lambda org: (-counts[org], org))
     return [orgs[org]["code"] for org in ranked]

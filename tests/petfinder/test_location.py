@@ -46,9 +46,11 @@ def within(
 ) -> dict[int, float]:
     result = {}
     for r in rows:
+        if not adoptable(r):  # a pet owner's own pet has no organization, nor a place
+            continue
         org = orgs[r["organization_id"]]
         d = haversine(lat, lon, org["latitude"], org["longitude"])
-        if adoptable(r) and d <= miles:
+        if d <= miles:
             result[r["id"]] = d
     assert result, "no animal is expected: the check would not exercise the radius"
     return result

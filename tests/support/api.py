@@ -37,6 +37,9 @@ class ContractClient:
     def patch(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("PATCH", url, **kwargs)
 
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", url, **kwargs)
+
     def json(self, url: str, **kwargs: Any) -> Any:
         response = self.get(url, **kwargs)
         assert response.status_code == 200, response.text

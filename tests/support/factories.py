@@ -33,6 +33,8 @@ def animal_row(animal_id: int, organization_id: int | None, **overrides: Any) ->
         deleted=row["deleted_at"] is not None,
         status=row["status"],
         custom_status_public=overrides.pop("_custom_status_public", None),
+        age=row["age"],
+        size=row["size"],
     )
     return row
 

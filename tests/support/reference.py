@@ -15,6 +15,11 @@ def all_animals(db: Database) -> list[dict[str, Any]]:
         return [dict(row._mapping) for row in conn.execute(select(animals))]
 
 
+def organization_animals(db: Database) -> list[dict[str, Any]]:
+    """The animals organizations keep (pet owners' own pets left out)."""
+    return [row for row in all_animals(db) if row["organization_id"] is not None]
+
+
 def all_organizations(db: Database) -> dict[int, dict[str, Any]]:
     with db.engine.connect() as conn:
         return {row.id: dict(row._mapping) for row in conn.execute(select(organizations))}

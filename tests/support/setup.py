@@ -14,14 +14,14 @@ from typing import Any
 from sqlalchemy import update
 
 from openpaws import demo
-from openpaws.dialects import pawplacer, petfinder
+from openpaws.dialects import pawplacer, petfinder, registry
 from openpaws.domain.custom_fields import FieldSpec
 from openpaws.domain.entities import CustomFieldDefinition, CustomStatus
 from openpaws.platform import api_keys, oauth, quotas
 from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import AccountKind
 from openpaws.platform.secrets import hash_secret as _hash_secret
-from openpaws.services import animal_changes, org_settings, organizations
+from openpaws.services import animal_changes, org_settings, organizations, people
 from openpaws.storage import quota_overrides, writes
 from openpaws.storage.database import Database
 from openpaws.storage.tables import access_tokens
@@ -148,6 +148,54 @@ def key_organization_id(db: Database, plain_key: str) -> int:
     """The organization a key authenticates as; raises as the API would refuse it."""
     principal = api_keys.authenticate(db.reader(), pawplacer.NAME, plain_key, api_keys.Usage())
     return principal.organization_id
+
+
+# --- Keys of any dialect with key policies (Paws Source) ---
+
+
+def create_account_key(
+    db: Database,
+    dialect: str,
+    *,
+    org: str | None = None,
+    person: str | None = None,
+    plan: str | None = None,
+    permissions: Sequence[str] = (),
+    expires_at: datetime | None = None,
+    per_minute: int | None = None,
+    burst: int | None = None,
+) -> str:
+    """A new key of ``dialect`` for an organization (code) or a person (username), made as
+    ``openpaws keys create`` makes it; with ``per_minute``, the key's own limits."""
+    chosen = registry.dialect(dialect)
+    policy = chosen.keys
+    assert policy is not None
+    with db.transaction() as tx:
+        if org is not None:
+            account = Account(AccountKind.ORGANIZATION, organization_id(db, org))
+        else:
+            assert person is not None
+            account = Account(AccountKind.PERSON, people.person_id(tx.reader, person))
+        record, plain = api_keys.create_key(
+            tx,
+            dialect=dialect,
+            prefix=policy.prefix,
+            account=account,
+            scopes=policy.scopes(tx.reader, account, None, permissions),
+            plan=plan or (policy.plans[0] if policy.plans else None),
+            expires_at=expires_at,
+        )
+        if per_minute is not None:
+            limit = quotas.Limit(per_minute, quotas.Window.MINUTE, burst)
+            for quota in chosen.quotas:
+                quotas.set_override(
+                    tx, dialect=dialect, quota=quota, limit=limit, api_key_id=record.id
+                )
+    return plain
+
+
+def person_id(db: Database, username: str) -> int:
+    return people.person_id(db.reader(), username)
 
 
 # --- Organization settings ---

@@ -130,6 +130,9 @@ def _handler(endpoint: Endpoint, trailing_slash: bool) -> HTTPRouteHandler:
     method = cast("Method", endpoint.route.method)
     limit = endpoint.route.max_body_bytes
     extra: dict[str, Any] = {} if limit is None else {"request_max_body_size": limit}
+    # The reply sets its own status; the declared one only keeps Litestar from taking a
+    # DELETE for a bodiless 204.
+    extra["status_code"] = endpoint.route.status
     return route(paths, http_method=[method], name=name, **extra)(handle)
 
 

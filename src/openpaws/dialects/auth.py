@@ -53,3 +53,23 @@ class ApiKeyHeader:
 
     def challenge(self, call: Call, error: Unauthenticated) -> str:
         return f'ApiKey realm="{call.mounted.name}", header="{self.header}"'
+
+
+class BearerApiKey:
+    """An API key of the dialect sent as a bearer token (``Authorization: Bearer <key>``):
+    there is no token exchange, the key is the token."""
+
+    headers = frozenset({"authorization"})
+
+    def presented(self, call: Call) -> str:
+        return bearer(call)
+
+    def authenticate(self, call: Call, dialect: str) -> Principal:
+        usage = call.mounted.runtime.key_usage
+        return api_keys.authenticate(call.reader, dialect, call.presented, usage)
+
+    def challenge(self, call: Call, error: Unauthenticated) -> str:
+        realm = f'realm="{call.mounted.name}"'
+        if error.reason == "missing":  # RFC 6750 3.1: no error code when none was sent
+            return f"Bearer {realm}"
+        return f'Bearer {realm}, error="invalid_token"'

@@ -63,6 +63,7 @@ class Messages:
 
 
 DEFAULT_MESSAGES = {
+    "missing": "Required",
     "required": "Required",
     "not_text": "Expected string",
     "too_long": "Must be at most {limit} characters",
@@ -79,6 +80,10 @@ DEFAULT_MESSAGES = {
     "not_object": "Expected object",
     "bad_characters": BAD_CHARACTERS,
     "not_one_line": "Must be one line",
+    "not_number": "Expected a number",
+    "unknown_field": "Unknown field",
+    "not_found": "No such {noun}",
+    "invalid_cursor": "Invalid cursor",
 }
 
 # -- the limits every request meets before anything reads it --------------------------------
@@ -210,7 +215,7 @@ class Reader:
 
     def bad(self, name: str, kind: str, **details: Any) -> None:
         message = self.messages.word(kind, name, details)
-        self.problems.append(FieldProblem(self.location, name, message))
+        self.problems.append(FieldProblem(self.location, name, message, kind))
 
     def has_problem(self, name: str) -> bool:
         return any(p.name == name for p in self.problems)
@@ -333,6 +338,19 @@ def whole_number(low: int, high: int, *, clamp: bool = False) -> Callable[[Any],
         if not low <= value <= high:
             raise Invalid("out_of_range", low=low, high=high)
         return value
+
+    return parse
+
+
+def number(low: float, high: float) -> Callable[[Any], float]:
+    """A JSON number (not a boolean, not a string) between ``low`` and ``high``."""
+
+    def parse(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Invalid("not_number")
+        if not low <= value <= high:  # NaN and infinities are not JSON: never here
+            raise Invalid("out_of_range", low=low, high=high)
+        return float(value)
 
     return parse
 

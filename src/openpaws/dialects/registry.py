@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpaws.dialects.pipeline import AuthScheme, Mounted, Presenter, Route
+from openpaws.dialects.versions import Versioning
 from openpaws.domain.errors import InvalidInput
 from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import Scope
@@ -26,7 +27,7 @@ from openpaws.platform.quotas import Quota
 if TYPE_CHECKING:
     import typer
 
-    from openpaws.storage.database import Database
+    from openpaws.storage.database import Database, Reader
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,9 @@ class KeyPolicy:
 
     prefix: str  # the typed prefix every key starts with, e.g. "opk_"
     # The canonical scopes a key gets from the words an operator gives (``--scope``,
-    # ``--permissions``) for an account; raises InvalidInput for words it does not know.
-    scopes: Callable[[Account, str | None, Sequence[str]], frozenset[Scope]]
+    # ``--permissions``) for an account (read through the reader: what kind of organization
+    # it is may matter); raises InvalidInput for words it does not know.
+    scopes: Callable[[Reader, Account, str | None, Sequence[str]], frozenset[Scope]]
     # How a key's scopes are shown in listings.
     describe: Callable[[frozenset[Scope]], str]
     plans: tuple[str, ...] = ()  # the plans a key may have (the first is the default)
@@ -84,6 +86,8 @@ class Dialect:
     cli: Callable[[typer.Typer], None] | None = None
     # Makes the demo credentials for this start and gives the lines to print.
     demo: Callable[[DemoContext], list[str]] | None = None
+    # A version in the path with a header as the fallback, and retired versions.
+    versioning: Versioning | None = None
 
     def quota(self, name: str) -> Quota:
         found = next((q for q in self.quotas if q.name == name), None)

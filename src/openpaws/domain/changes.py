@@ -28,6 +28,8 @@ class AnimalChange(msgspec.Struct, kw_only=True):
 
     name: str | UnsetType = UNSET
     type: str | UnsetType = UNSET  # taxonomy slug
+    # The species within the type (a taxonomy species, e.g. Fish), where no breed names it.
+    species: str | UnsetType = UNSET
     breeds: list[str] | UnsetType = UNSET  # up to two; the first is the primary breed
     colors: list[str] | UnsetType = UNSET  # up to three
     age: str | UnsetType = UNSET

@@ -17,6 +17,10 @@ class FieldProblem:
     location: str  # query, path, body, header
     name: str
     message: str
+    # What kind of problem, where known: missing (absent), required (blank), not_date,
+    # not_one_of, out_of_range, too_long, ... (the input reader's kinds); a dialect may name
+    # each kind in its own words.
+    kind: str = ""
 
 
 class OpenPawsError(Exception):
@@ -34,8 +38,8 @@ class InvalidInput(OpenPawsError):
     status = 400
 
     @classmethod
-    def field(cls, location: str, name: str, message: str) -> InvalidInput:
-        return cls(message, fields=(FieldProblem(location, name, message),))
+    def field(cls, location: str, name: str, message: str, *, kind: str = "") -> InvalidInput:
+        return cls(message, fields=(FieldProblem(location, name, message, kind),))
 
 
 class MissingInput(InvalidInput):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from openpaws.domain.entities import Animal, Organization
+from openpaws.domain.entities import Animal, AnimalDetails, Organization
 from openpaws.domain.geo import Point
 
 
@@ -176,3 +176,31 @@ class OrganizationPage:
     organizations: list[Organization]
     total: int
     distances: dict[int, float] = field(default_factory=dict)  # organization id -> miles
+
+
+@dataclass(frozen=True)
+class KindMatch:
+    """One kind of animal: its type and, within it, which species (any, when both are
+    empty; else those in ``species``, or all but those in ``other_than``)."""
+
+    type: str
+    species: tuple[str, ...] = ()
+    other_than: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AccountAnimalFilters:
+    """Conditions on the animals of one account (all of them, listed or not); empty tuples
+    mean "any"."""
+
+    kinds: tuple[KindMatch, ...] = ()
+    statuses: tuple[str, ...] = ()  # status classes
+
+
+@dataclass(frozen=True)
+class AccountAnimalPage:
+    """The animals of one account, newest first, after a cursor; ``has_more`` tells whether
+    another page follows."""
+
+    animals: list[AnimalDetails]
+    has_more: bool

@@ -38,6 +38,7 @@ CLASS_LABELS = {
     StatusClass.FOUND: "Found",
     StatusClass.INACTIVE: "Inactive",
     StatusClass.DECEASED: "Deceased",
+    StatusClass.OWNED: "Owned",
 }
 
 
@@ -53,8 +54,10 @@ def resolve(
 ) -> ResolvedStatus:
     """The status a change asks for.
 
-    A custom status UUID wins; else the label, or a status class name, in any case; a label
-    that does not exist falls back to the organization's default available status.
+    A custom status UUID wins; else the label, or a status class name, in any case (a class
+    the organization has no label of is taken without one); a label that does not exist falls
+    back to the organization's default available status. An organization's animal is never
+    of the owned class (a person's own pet).
     """
     if custom_status_uuid is not None:
         found = next((s for s in statuses if s.uuid == custom_status_uuid), None)
@@ -64,6 +67,8 @@ def resolve(
     wanted = (label or "").strip().casefold()
     found = next((s for s in statuses if s.label.casefold() == wanted), None)
     found = found or next((s for s in statuses if s.status_class == wanted), None)
+    if found is None and wanted in CLASS_LABELS and wanted != StatusClass.OWNED:
+        return ResolvedStatus(wanted, None, None)
     if found is None:
         found = next((s for s in statuses if s.is_default), None) or next(
             (s for s in statuses if s.status_class == StatusClass.AVAILABLE), None

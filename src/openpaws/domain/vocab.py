@@ -15,6 +15,7 @@ class Size(StrEnum):
     MEDIUM = "medium"
     LARGE = "large"
     XLARGE = "xlarge"
+    UNKNOWN = "unknown"  # not known yet (a pet owner's record); never publicly listed
 
 
 class Age(StrEnum):
@@ -22,6 +23,7 @@ class Age(StrEnum):
     YOUNG = "young"
     ADULT = "adult"
     SENIOR = "senior"
+    UNKNOWN = "unknown"  # not known yet (a pet owner's record); never publicly listed
 
 
 class Sex(StrEnum):
@@ -49,6 +51,7 @@ class StatusClass(StrEnum):
     FOUND = "found"
     INACTIVE = "inactive"
     DECEASED = "deceased"
+    OWNED = "owned"  # a person's own pet: never listed by an organization
 
 
 class Health(StrEnum):
@@ -72,6 +75,8 @@ class PersonRole(StrEnum):
     SURRENDER = "surrender"  # someone giving an animal up
     VOLUNTEER = "volunteer"
     OWNER = "owner"  # a platform user who owns pets
+    VETERINARIAN = "veterinarian"  # staff of a clinic
+    GROOMER = "groomer"  # staff of a groomer
 
 
 class PersonStatus(StrEnum):
@@ -86,3 +91,13 @@ class PersonStatus(StrEnum):
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SOCIAL_NETWORKS = ("facebook", "twitter", "youtube", "instagram", "pinterest")
+
+
+# The classes an organization's pets pass through while they are in its care or on offer.
+ACTIVE_CLASSES = (
+    StatusClass.OWNED,
+    StatusClass.AVAILABLE,
+    StatusClass.PENDING,
+    StatusClass.HOLD,
+    StatusClass.FOUND,
+)

@@ -11,9 +11,9 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from openpaws.domain.accounts import Account
 from openpaws.domain.errors import NotFound, Unauthenticated
 from openpaws.platform.principals import (
     AccountKind,
@@ -28,12 +28,6 @@ from openpaws.storage.database import Reader, Transaction
 
 SECRET_BYTES = 32  # 256 random bits after the prefix
 KEY_MISSING = "API key required"
-
-
-@dataclass(frozen=True)
-class Account:
-    kind: AccountKind  # organization or person
-    id: int
 
 
 def create_key(
@@ -147,6 +141,12 @@ def scopes_of(record: store.KeyRecord) -> frozenset[Scope]:
 
 
 def list_keys(
-    reader: Reader, *, dialect: str | None = None, organization_id: int | None = None
+    reader: Reader,
+    *,
+    dialect: str | None = None,
+    organization_id: int | None = None,
+    person_id: int | None = None,
 ) -> list[store.KeyRecord]:
-    return store.list_keys(reader, dialect=dialect, organization_id=organization_id)
+    return store.list_keys(
+        reader, dialect=dialect, organization_id=organization_id, person_id=person_id
+    )

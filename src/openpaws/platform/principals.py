@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from openpaws.domain.accounts import Account, AccountKind
 from openpaws.domain.errors import PermissionDenied
 
 
@@ -51,12 +52,6 @@ class Scope(StrEnum):
     SUBSCRIPTIONS_WRITE = "subscriptions:write"
 
 
-class AccountKind(StrEnum):
-    ORGANIZATION = "organization"
-    PERSON = "person"
-    APPLICATION = "application"  # an OAuth client
-
-
 class CredentialKind(StrEnum):
     API_KEY = "api_key"
     ACCESS_TOKEN = "access_token"
@@ -82,6 +77,13 @@ class Principal:
     credential: Credential
     scopes: frozenset[Scope]
     plan: str | None = None
+
+    @property
+    def account(self) -> Account:
+        """The organization or person acting (not an application)."""
+        if self.kind is AccountKind.APPLICATION:
+            raise PermissionDenied("This operation needs an account's credential.")
+        return Account(self.kind, self.account_id)
 
     @property
     def organization_id(self) -> int:

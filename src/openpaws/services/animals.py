@@ -5,9 +5,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from openpaws.domain import statuses
+from openpaws.domain.accounts import Account
 from openpaws.domain.entities import Animal, AnimalDetails
 from openpaws.domain.errors import NotFound
-from openpaws.domain.search import AnimalFilters, AnimalPage, AnimalSearch
+from openpaws.domain.search import (
+    AccountAnimalFilters,
+    AccountAnimalPage,
+    AnimalCursor,
+    AnimalFilters,
+    AnimalPage,
+    AnimalSearch,
+)
 from openpaws.storage import animal_queries, animal_search, org_settings
 from openpaws.storage.database import Reader
 
@@ -57,3 +65,22 @@ def listed_details(reader: Reader, organization_id: int, animal_uuid: str) -> An
     ):
         raise NotFound("Animal not found", kind="animal")
     return details
+
+
+def account_page(
+    reader: Reader,
+    account: Account,
+    filters: AccountAnimalFilters,
+    limit: int,
+    after: AnimalCursor | None = None,
+) -> AccountAnimalPage:
+    """The account's own animals (listed or not), newest first, after ``after``."""
+    return animal_queries.account_page(reader, account, filters, limit, after)
+
+
+def account_animal(reader: Reader, account: Account, animal_id: int) -> AnimalDetails:
+    """One of the account's own animals; another account's is not found."""
+    found = animal_queries.account_animal(reader, account, animal_id)
+    if found is None:
+        raise NotFound("Animal not found", kind="animal")
+    return found

@@ -30,3 +30,11 @@ def organization_id(reader: Reader, reference: str) -> int:
     if org_id is None:
         raise NotFound(f"Organization {reference} not found", kind="organization")
     return org_id
+
+
+def organization_kind(reader: Reader, organization_id: int) -> str:
+    """What the organization is (shelter, rescue, clinic, groomer, shop)."""
+    found = organization_queries.by_ids(reader, [organization_id])
+    if not found:
+        raise NotFound(f"Organization {organization_id} not found", kind="organization")
+    return found[0].kind

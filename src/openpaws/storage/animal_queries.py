@@ -7,8 +7,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpaws.domain.accounts import Account, AccountKind
 from openpaws.domain.entities import Animal, AnimalDetails
-from openpaws.domain.search import AnimalCursor, AnimalFilters, AnimalSort, StatusLabelMatch
+from openpaws.domain.search import (
+    AccountAnimalFilters,
+    AccountAnimalPage,
+    AnimalCursor,
+    AnimalFilters,
+    AnimalSort,
+    KindMatch,
+    StatusLabelMatch,
+)
 from openpaws.storage.database import Reader
 from openpaws.storage.records import (
     ANIMAL_COLUMNS,
@@ -333,3 +342,65 @@ def details_by_uuid(reader: Reader, animal_uuid: str) -> AnimalDetails | None:
 def by_id(reader: Reader, animal_id: int) -> Animal | None:
     found = by_ids(reader, [animal_id])
     return found[0] if found else None
+
+
+# -- the animals of one account (listed or not) ---------------------------------------------
+
+_NEWEST_FIRST = "a.created_at DESC, a.id DESC"
+
+
+def _account_where(account: Account, params: dict[str, Any]) -> str:
+    column = "organization_id" if account.kind is AccountKind.ORGANIZATION else "owner_person_id"
+    params["account"] = account.id
+    return f"a.{column} = :account AND a.deleted_at IS NULL"
+
+
+def _kinds_where(kinds: Sequence[KindMatch], params: dict[str, Any]) -> str:
+    found = []
+    for n, kind in enumerate(kinds):
+        condition = f"a.type = :kind_{n}"
+        params[f"kind_{n}"] = kind.type
+        if kind.species:
+            condition += f" AND a.species IN {bind_list(params, f'kind_{n}_in', kind.species)}"
+        if kind.other_than:
+            other = bind_list(params, f"kind_{n}_not", kind.other_than)
+            condition += f" AND a.species NOT IN {other}"
+        found.append(f"({condition})")
+    return "(" + " OR ".join(found) + ")"
+
+
+def account_page(
+    reader: Reader,
+    account: Account,
+    filters: AccountAnimalFilters,
+    limit: int,
+    after: AnimalCursor | None,
+) -> AccountAnimalPage:
+    """The account's live animals, newest first (then by id), after ``after``: a keyset walk
+    of the (account, created_at, id) index."""
+    params: dict[str, Any] = {"limit": limit + 1}
+    conditions = [_account_where(account, params)]
+    if filters.kinds:
+        conditions.append(_kinds_where(filters.kinds, params))
+    if filters.statuses:
+        conditions.append(f"a.status IN {bind_list(params, 'status', filters.statuses)}")
+    if after is not None:
+        conditions.append(
+            "(a.created_at < :after_moment OR (a.created_at = :after_moment AND a.id < :after_id))"
+        )
+        params |= {"after_moment": to_micros(after.moment), "after_id": after.id}
+    sql = (
+        f"{DETAILS_VERSION_SELECT} WHERE a.id IN (SELECT a.id FROM animals a "
+        f"WHERE {' AND '.join(conditions)} ORDER BY {_NEWEST_FIRST} LIMIT :limit) "
+        f"ORDER BY {_NEWEST_FIRST}"
+    )
+    found = _load(reader, reader.all(sql, params), _DETAILS)
+    return AccountAnimalPage(found[:limit], len(found) > limit)
+
+
+def account_animal(reader: Reader, account: Account, animal_id: int) -> AnimalDetails | None:
+    """One live animal of the account."""
+    params: dict[str, Any] = {"id": animal_id}
+    where = _account_where(account, params)
+    rows = reader.all(f"{DETAILS_SELECT} WHERE a.id = :id AND {where}", params)
+    return details_from_rows(rows)[0] if rows else None

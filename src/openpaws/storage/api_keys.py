@@ -107,10 +107,17 @@ def by_uuid(reader: Reader, key_uuid: str) -> KeyRecord | None:
 
 
 def list_keys(
-    reader: Reader, *, dialect: str | None = None, organization_id: int | None = None
+    reader: Reader,
+    *,
+    dialect: str | None = None,
+    organization_id: int | None = None,
+    person_id: int | None = None,
 ) -> list[KeyRecord]:
     conditions: list[str] = ["1 = 1"]
     params: dict[str, object] = {}
+    if person_id is not None:
+        conditions.append("k.person_id = :person")
+        params["person"] = person_id
     if dialect is not None:
         conditions.append("k.dialect = :dialect")
         params["dialect"] = dialect

@@ -98,6 +98,7 @@ class Database:
         self._readers_lock = threading.Lock()
         # Called with each statement a reader runs; empty unless someone watches (tests).
         self._statement_watchers: list[Callable[[str], None]] = []
+        self.kept: dict[str, Any] = {}  # values read once for the database's life
 
     def answers(self) -> bool:
         """Whether the database answers a trivial query now."""
@@ -159,6 +160,7 @@ class Database:
             conn.connection.dbapi_connection, self.is_sqlite, self.derived, self.animals
         )
         reader.watchers = self._statement_watchers
+        reader.kept = self.kept
         return reader
 
     @contextmanager
@@ -186,6 +188,7 @@ class Database:
             reader = Reader(self._connect_reader(), self.is_sqlite, self.derived, self.animals)
             reader.reconnect = self._connect_reader
             reader.watchers = self._statement_watchers
+            reader.kept = self.kept
             self._thread.reader = reader
         return reader
 
@@ -233,6 +236,8 @@ class Reader:
         self.reconnect: Callable[[], Any] | None = None
         # The database's statement watchers (Database.watch_statements), shared, not copied.
         self.watchers: list[Callable[[str], None]] = []
+        # Values read once for the database's life (``storage.instance_keys``), shared.
+        self.kept: dict[str, Any] = {}
 
     def _cursor(self, sql: str, params: Mapping[str, Any]) -> Any:
         if self.watchers:

@@ -166,3 +166,11 @@ def _matching_ids(reader: Reader, where: _Where) -> list[int]:
         int(r[0])
         for r in reader.all(f"SELECT o.id FROM organizations o WHERE {where.sql}", where.params)
     ]
+
+
+def first_code_of_kind(reader: Reader, kind: str) -> str | None:
+    """The code of the first organization of ``kind``."""
+    found = reader.scalar(
+        "SELECT code FROM organizations WHERE kind = :kind ORDER BY id LIMIT 1", {"kind": kind}
+    )
+    return None if found is None else str(found)

@@ -199,7 +199,7 @@ animals = Table(
         "published_at",
         "id",
     ),
-    Index("ix_animals_owner_person_id", "owner_person_id"),
+    Index("ix_animals_owner_person_id_created_at", "owner_person_id", "created_at", "id"),
     Index("ix_animals_organization_id_created_at", "organization_id", "created_at", "id"),
 )
 
@@ -338,4 +338,13 @@ change_counters = Table(
     metadata,
     Column("name", String(32), primary_key=True),
     Column("value", BigInteger, nullable=False),
+)
+
+# Secrets this installation makes once and keeps (the key behind public ids).
+instance_keys = Table(
+    "instance_keys",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(128), nullable=False),
+    Column("created_at", Timestamp, nullable=False),
 )

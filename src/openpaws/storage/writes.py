@@ -10,6 +10,7 @@ from sqlalchemy import Table, insert, text
 
 from openpaws.storage.counts import bump_counter
 from openpaws.storage.database import SERVING_CACHE_KIB, Database, Reader, Transaction
+from openpaws.storage.sql import bind_list
 from openpaws.storage.tables import (
     animals,
     custom_field_definitions,
@@ -72,6 +73,16 @@ def insert_organizations(tx: Transaction, rows: Sequence[dict[str, Any]]) -> Non
 
 def insert_persons(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
     _insert(tx, persons, rows)
+
+
+def person_ids(reader: Reader, uuids: Sequence[str]) -> list[int]:
+    """The ids of the persons with these UUIDs, in the order given."""
+    params: dict[str, Any] = {}
+    rows = reader.all(
+        f"SELECT uuid, id FROM persons WHERE uuid IN {bind_list(params, 'u', uuids)}", params
+    )
+    found = {row[0]: int(row[1]) for row in rows}
+    return [found[u] for u in uuids]
 
 
 def insert_custom_statuses(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:

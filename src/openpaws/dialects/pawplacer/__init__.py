@@ -16,6 +16,7 @@ from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import AccountKind, Scope
 from openpaws.platform.quotas import Counted, Limit, Quota, Window
 from openpaws.services import organizations
+from openpaws.storage.database import Reader
 
 NAME = "pawplacer"
 HERE = Path(__file__).parent
@@ -37,7 +38,9 @@ KEY_KINDS = {
 }
 
 
-def _key_scopes(account: Account, kind: str | None, permissions: Sequence[str]) -> frozenset[Scope]:
+def _key_scopes(
+    reader: Reader, account: Account, kind: str | None, permissions: Sequence[str]
+) -> frozenset[Scope]:
     if account.kind is not AccountKind.ORGANIZATION:
         raise InvalidInput.field("body", "account", "PawPlacer keys belong to organizations")
     if permissions:

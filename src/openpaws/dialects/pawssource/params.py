@@ -1,0 +1,84 @@
+"""Query parameters of Paws Source lists, and the cursors that continue them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from openpaws.dialects import inputs
+from openpaws.dialects.inputs import Invalid
+from openpaws.dialects.pawssource import vocab
+from openpaws.domain.moments import parse_moment
+from openpaws.domain.public_ids import PublicIds
+from openpaws.domain.search import AccountAnimalFilters, AnimalCursor
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+MAX_CURSOR = 512  # characters; ours are about a hundred
+
+
+class _Cursor(msgspec.Struct, forbid_unknown_fields=True):
+    id: str
+    created_at: str
+
+
+_decode_cursor = msgspec.json.Decoder(_Cursor).decode
+_encode = msgspec.json.Encoder().encode
+
+
+def cursor(public_id: str, created_at: datetime) -> str:
+    """Where the next page starts: base64url (unpadded) of the JSON ``{"id", "created_at"}``
+    of the last item shown, its creation time to the microsecond."""
+    stamp = created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    raw = _encode(_Cursor(public_id, stamp))
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def cursor_reader(ids: PublicIds, noun: str) -> Callable[[Any], AnimalCursor]:
+    """Reads a cursor of a list of ``noun``s; anything else is ``invalid_cursor``."""
+
+    def parse(value: Any) -> AnimalCursor:
+        text = str(value).strip()
+        try:
+            if len(text) > MAX_CURSOR:
+                raise ValueError
+            found = _decode_cursor(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            number = ids.decode(noun, found.id)
+            if number is None:
+                raise ValueError
+            return AnimalCursor(parse_moment(found.created_at), number)
+        except (ValueError, binascii.Error, msgspec.DecodeError, OverflowError):
+            raise Invalid("invalid_cursor") from None
+
+    return parse
+
+
+@dataclass(frozen=True)
+class PetQuery:
+    filters: AccountAnimalFilters
+    limit: int
+    after: AnimalCursor | None
+
+
+SPECIES = {word: word for word in vocab.SPECIES_WORDS}
+STATUSES = {word: word for word in vocab.STATUS_WORDS}
+
+
+def pet_query(query: Mapping[str, str], ids: PublicIds) -> PetQuery:
+    r = inputs.Reader(query, "query", vocab.MESSAGES)
+    species = r.get("species", inputs.word_in(SPECIES, "species"), None)
+    status = r.get("status", inputs.word_in(STATUSES, "status"), None)
+    limit = r.get("limit", inputs.integer(1, MAX_LIMIT), DEFAULT_LIMIT)
+    after = r.get("cursor", cursor_reader(ids, "pet"), None)
+    r.finish("The request contains invalid parameters.")
+    filters = AccountAnimalFilters(
+        kinds=(vocab.species_match(species),) if species else (),
+        statuses=vocab.STATUS_CLASSES[status] if status else (),
+    )
+    return PetQuery(filters, limit, after)
