@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from openpaws.domain.search import AnimalCursor, AnimalFilters, AnimalPage, AnimalSearch, AnimalSort
+from openpaws.domain.search import AnimalFilters, AnimalPage, AnimalSearch, AnimalSort, KeysetCursor
 from openpaws.services.animals import search_animals
 from openpaws.storage.database import Database
 from tests.support import factories, reference, setup
@@ -55,20 +55,20 @@ def expected_order(db: Database, sort: AnimalSort) -> list[int]:
     return [r["id"] for r in rows]
 
 
-def after(sort: AnimalSort, row: Row, cursor: AnimalCursor) -> bool:
+def after(sort: AnimalSort, row: Row, cursor: KeysetCursor) -> bool:
     """Whether ``row`` comes after ``cursor`` in ``sort``."""
     mine, theirs = key(sort, row), (cursor.moment, cursor.id)
     return mine < theirs if descending(sort) else mine > theirs
 
 
-def page(db: Database, sort: AnimalSort, cursor: AnimalCursor | None) -> AnimalPage:
+def page(db: Database, sort: AnimalSort, cursor: KeysetCursor | None) -> AnimalPage:
     search = AnimalSearch(FILTERS, sort=sort, limit=LIMIT, keyset=True, cursor=cursor)
     return search_animals(db.reader(), search)
 
 
 def walk(
-    db: Database, sort: AnimalSort, cursor: AnimalCursor | None = None, pages: int | None = None
-) -> tuple[list[int], AnimalCursor | None]:
+    db: Database, sort: AnimalSort, cursor: KeysetCursor | None = None, pages: int | None = None
+) -> tuple[list[int], KeysetCursor | None]:
     """The ids of ``pages`` pages (all of them without), and where the next page starts."""
     seen: list[int] = []
     walked = 0
@@ -83,7 +83,7 @@ def walk(
         # A cursor comes only with a full page, and names its last animal.
         assert len(found.animals) == LIMIT
         last = found.animals[-1]
-        assert found.next_cursor == AnimalCursor(sort.moment_of(last), last.id)
+        assert found.next_cursor == KeysetCursor(sort.moment_of(last), last.id)
         cursor = found.next_cursor
     return seen, cursor
 
@@ -239,7 +239,7 @@ def test_a_cursor_search_counts_every_match(demo_db: Database) -> None:
 def test_a_keyset_page_needs_a_keyset_sort(sort: AnimalSort) -> None:
     with pytest.raises(ValueError, match="keyset sort"):
         AnimalSearch(FILTERS, sort=sort, keyset=True)
-    cursor = AnimalCursor(datetime(2026, 1, 1, tzinfo=UTC), 1)
+    cursor = KeysetCursor(datetime(2026, 1, 1, tzinfo=UTC), 1)
     with pytest.raises(ValueError, match="keyset sort"):
         AnimalSearch(FILTERS, sort=sort, cursor=cursor)
     assert not sort.keyset

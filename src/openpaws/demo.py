@@ -19,10 +19,12 @@ from openpaws.domain.vocab import (
     WEEKDAYS,
     Age,
     Coat,
+    DietaryPreference,
     Health,
     OrganizationKind,
     PersonRole,
     PersonStatus,
+    ProductCategory,
     Sex,
     Size,
     StatusClass,
@@ -619,6 +621,56 @@ def owner_rows(rng: random.Random, count: int, now: datetime) -> list[dict[str, 
     return rows
 
 
+STAFF_PER_PROVIDER = 2
+STAFF_ROLES = {
+    OrganizationKind.CLINIC.value: PersonRole.VETERINARIAN,
+    OrganizationKind.GROOMER.value: PersonRole.GROOMER,
+}
+SPECIALTIES: tuple[list[str], ...] = ([], ["dog", "cat"], ["dog"], ["cat"], ["bird", "rabbit"])
+
+
+def staff_rows(
+    rng: random.Random, organizations: Sequence[dict[str, Any]], now: datetime
+) -> list[dict[str, Any]]:
+    """Vets of every clinic and groomers of every groomer, each with a unique handle
+    (``dr_ana_r``, ``ben_o``) that their booking ids are made of."""
+    rows: list[dict[str, Any]] = []
+    slugs: set[str] = set()
+    for org in organizations:
+        role = STAFF_ROLES.get(org["kind"])
+        if role is None:
+            continue
+        for _ in range(STAFF_PER_PROVIDER):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            title = "Dr. " if role is PersonRole.VETERINARIAN else ""
+            base = ("dr_" if title else "") + f"{first}_{last[0]}".lower()
+            slug, n = base, 1
+            while slug in slugs:
+                n += 1
+                slug = f"{base}{n}"
+            slugs.add(slug)
+            rows.append(
+                {
+                    "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "organization_id": org["id"],
+                    "role": role.value,
+                    "name": f"{title}{first} {last}",
+                    "first_name": first,
+                    "last_name": last,
+                    "additional_emails": [],
+                    "additional_phones": [],
+                    "status": PersonStatus.ACTIVE.value,
+                    "tags": [],
+                    "custom_field_data": {},
+                    "created_at": now,
+                    "updated_at": now,
+                    "slug": slug,
+                    "specialties": rng.choice(SPECIALTIES),
+                }
+            )
+    return rows
+
+
 def owned_animal_rows(
     rng: random.Random, owner_ids: list[int], first_id: int, now: datetime
 ) -> list[dict[str, Any]]:
@@ -647,6 +699,66 @@ def owned_animal_rows(
             )
             rows.append(row)
             animal_id += 1
+    return rows
+
+
+# Shops' products: what each category sells, who makes it, and what it may be made of.
+PRODUCTS_PER_SHOP = 60
+PRODUCT_BRANDS = ("Acme Pet", "Happy Tails", "Northwind", "PawPure", "Wholesome Paws", "Zoomies")
+PRODUCT_KINDS = {
+    ProductCategory.NUTRITION: ("Kibble", "Wet Food", "Freeze-Dried Bites", "Senior Formula"),
+    ProductCategory.TREATS: ("Dental Chews", "Jerky Strips", "Training Treats", "Biscuits"),
+    ProductCategory.TOYS: ("Rope Tug", "Squeaky Duck", "Feather Wand", "Puzzle Feeder"),
+    ProductCategory.WELLNESS: ("Joint Supplement", "Probiotic Powder", "Fish Oil", "Calming Drops"),
+    ProductCategory.SUPPLIES: ("Leash", "Harness", "Litter Box", "Travel Crate"),
+    ProductCategory.GROOMING: ("Oatmeal Shampoo", "Slicker Brush", "Nail Clippers", "Paw Balm"),
+}
+FLAVOURS = ("Salmon", "Chicken", "Lamb", "Turkey", "Duck", "Venison", "Pumpkin", "Blueberry")
+PRODUCT_SPECIES: tuple[list[str], ...] = (
+    ["dog"],
+    ["cat"],
+    ["dog", "cat"],
+    [],
+    ["rabbit", "small-furry"],
+    ["bird"],
+)
+
+
+def product_rows(
+    rng: random.Random, shop_ids: Sequence[int], count: int, now: datetime, first_id: int = 1
+) -> list[dict[str, Any]]:
+    """``count`` products spread over the shops, with stock (a few sold out)."""
+    rows = []
+    for product_id in range(first_id, first_id + count):
+        category = rng.choice(list(PRODUCT_KINDS))
+        brand = rng.choice(PRODUCT_BRANDS)
+        kind = rng.choice(PRODUCT_KINDS[category])
+        flavour = rng.choice(FLAVOURS)
+        name = f"{brand} {flavour} {kind}"
+        diets = rng.sample(list(DietaryPreference), k=rng.choice((0, 1, 1, 2)))
+        created = now - timedelta(seconds=rng.randint(0, 400 * 86_400))
+        rows.append(
+            {
+                "id": product_id,
+                "uuid": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "shop_organization_id": shop_ids[product_id % len(shop_ids)],
+                "sku": f"SKU-{product_id:07d}",
+                "name": name,
+                "brand": brand,
+                "description": f"{name}: a {category.value} favourite, with {flavour.lower()}.",
+                "category": category.value,
+                "dietary_preferences": sorted(d.value for d in diets),
+                "species": rng.choice(PRODUCT_SPECIES),
+                "price_amount": rng.choice((499, 899, 1299, 1999, 2499, 3999, 5499)),
+                "currency": "USD",
+                "images": [f"{PHOTO_HOST}/products/{product_id}/1/"],
+                "stock": 0 if rng.random() < 0.08 else rng.randint(1, 200),
+                "restock_date": None,
+                "active": True,
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
     return rows
 
 
@@ -686,6 +798,9 @@ def load(
     with db.transaction() as tx:
         providers = organization_rows(owners_rng, 3, EPOCH, PROVIDER_KINDS, len(orgs) + 1)
         writes.insert_organizations(tx, providers)
+        shops = [o["id"] for o in [*orgs, *providers] if o["kind"] == OrganizationKind.SHOP]
+        rows = product_rows(owners_rng, shops, PRODUCTS_PER_SHOP * len(shops), EPOCH)
+        writes.insert_products(tx, rows)
     owners = owner_rows(owners_rng, max(3, animals // ANIMALS_PER_OWNER), EPOCH)
     with writes.bulk_load(db) as tx:
         for batch in _batches(factory, 1, animals):
@@ -693,6 +808,7 @@ def load(
             if progress:
                 progress(len(batch))
         writes.insert_persons(tx, owners)
+        writes.insert_persons(tx, staff_rows(owners_rng, [*orgs, *providers], EPOCH))
         owner_ids = writes.person_ids(tx.reader, [o["uuid"] for o in owners])
         writes.insert_animals(tx, owned_animal_rows(owners_rng, owner_ids, animals + 1, EPOCH))
     db.analyze()

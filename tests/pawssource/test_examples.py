@@ -15,9 +15,21 @@ ANSWERS = {
 }
 
 
+# example file -> the contract path of the operation whose request body it shows
+REQUESTS = {"appointment-request.json": "/appointments"}
+
+
 def test_every_example_is_covered() -> None:
     names = {p.name for p in (examples.EXAMPLES / "pawssource").glob("*.json")}
-    assert names == set(ANSWERS)
+    assert names == set(ANSWERS) | set(REQUESTS)
+
+
+@pytest.mark.parametrize("name", sorted(REQUESTS))
+def test_request_example_satisfies_the_contract(ps_contract: Contract, name: str) -> None:
+    escaped = REQUESTS[name].replace("/", "~1")
+    pointer = f"/paths/{escaped}/post/requestBody/content/application~1json/schema"
+    errors = list(ps_contract.validator(pointer).iter_errors(examples.load("pawssource", name)))
+    assert not errors, errors[0]
 
 
 @pytest.mark.parametrize("name", sorted(ANSWERS))

@@ -15,13 +15,23 @@ from sqlalchemy import update
 
 from openpaws import demo
 from openpaws.dialects import pawplacer, petfinder, registry
+from openpaws.domain.bookings import BookingRequest, Provider, ProviderFilters
+from openpaws.domain.commerce import AddressChange, OrderRequest, PaymentMethodChange
 from openpaws.domain.custom_fields import FieldSpec
 from openpaws.domain.entities import CustomFieldDefinition, CustomStatus
 from openpaws.platform import api_keys, oauth, quotas
 from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import AccountKind
 from openpaws.platform.secrets import hash_secret as _hash_secret
-from openpaws.services import animal_changes, org_settings, organizations, people
+from openpaws.services import (
+    account_records,
+    animal_changes,
+    bookings,
+    orders,
+    org_settings,
+    organizations,
+    people,
+)
 from openpaws.storage import quota_overrides, writes
 from openpaws.storage.database import Database
 from openpaws.storage.tables import access_tokens
@@ -192,6 +202,34 @@ def create_account_key(
                     tx, dialect=dialect, quota=quota, limit=limit, api_key_id=record.id
                 )
     return plain
+
+
+def person_account(db: Database, username: str) -> Account:
+    return Account(AccountKind.PERSON, person_id(db, username))
+
+
+def add_address(db: Database, account: Account, change: AddressChange) -> int:
+    with db.transaction() as tx:
+        return account_records.add_address(tx, account, change).id
+
+
+def add_payment_method(db: Database, account: Account, change: PaymentMethodChange) -> int:
+    with db.transaction() as tx:
+        return account_records.add_payment_method(tx, account, change).id
+
+
+def place_order(db: Database, account: Account, request: OrderRequest) -> int:
+    with db.transaction() as tx:
+        return orders.place_order(tx, account, request).id
+
+
+def book(db: Database, account: Account, request: BookingRequest) -> int:
+    with db.transaction() as tx:
+        return bookings.book(tx, account, request).id
+
+
+def providers(db: Database, role: str) -> list[Provider]:
+    return bookings.providers(db.reader(), ProviderFilters(role=role), 100, None)
 
 
 def person_id(db: Database, username: str) -> int:

@@ -48,6 +48,7 @@ class Organization(msgspec.Struct, frozen=True, gc=False):
     photos: list[Photo]
     created_at: datetime
     updated_at: datetime
+    time_zone: str | None = None  # IANA; dates and opening hours are in it
 
 
 class Animal(msgspec.Struct, frozen=True, gc=False):
@@ -148,6 +149,8 @@ class Person(msgspec.Struct, frozen=True, gc=False):
     last_login_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    slug: str | None = None  # staff who take bookings: their public handle
+    specialties: list[str] | None = None  # and the animal types they see
 
 
 class AnimalDetails(msgspec.Struct, frozen=True, gc=False):

@@ -96,8 +96,8 @@ class AnimalFilters:
 
 
 @dataclass(frozen=True)
-class AnimalCursor:
-    """Where a keyset page starts: after the animal with this sort moment and id.
+class KeysetCursor:
+    """Where a keyset page starts: after the record with this sort moment and id.
 
     Stable under concurrent inserts and deletes: a page continues from a position in the
     order, not from a count of rows.
@@ -119,7 +119,7 @@ class AnimalSearch:
     limit: int = 20
     offset: int = 0
     keyset: bool = False
-    cursor: AnimalCursor | None = None
+    cursor: KeysetCursor | None = None
 
     def __post_init__(self) -> None:
         if (self.keyset or self.cursor is not None) and not self.sort.keyset:
@@ -132,7 +132,7 @@ class AnimalPage:
     total: int
     distances: dict[int, float] = field(default_factory=dict)  # animal id -> miles
     # Where the next page starts, for keyset searches with more to come.
-    next_cursor: AnimalCursor | None = None
+    next_cursor: KeysetCursor | None = None
 
 
 class OrganizationSort(StrEnum):

@@ -89,6 +89,41 @@ class PersonStatus(StrEnum):
     BLOCKED = "blocked"
 
 
+class ProductCategory(StrEnum):
+    NUTRITION = "nutrition"
+    TREATS = "treats"
+    TOYS = "toys"
+    WELLNESS = "wellness"
+    SUPPLIES = "supplies"
+    GROOMING = "grooming"
+
+
+class DietaryPreference(StrEnum):
+    GRAIN_FREE = "grain_free"
+    LIMITED_INGREDIENT = "limited_ingredient"
+    HIGH_PROTEIN = "high_protein"
+    HYPOALLERGENIC = "hypoallergenic"
+    RAW = "raw"
+    ORGANIC = "organic"
+    WEIGHT_MANAGEMENT = "weight_management"
+    PUPPY_KITTEN = "puppy_kitten"
+    SENIOR = "senior"
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"  # placed; the shop has not shipped it
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+
+
+class CardBrand(StrEnum):
+    VISA = "visa"
+    MASTERCARD = "mastercard"
+    AMEX = "amex"
+    DISCOVER = "discover"
+    OTHER = "other"
+
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SOCIAL_NETWORKS = ("facebook", "twitter", "youtube", "instagram", "pinterest")
 

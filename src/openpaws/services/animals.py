@@ -11,10 +11,10 @@ from openpaws.domain.errors import NotFound
 from openpaws.domain.search import (
     AccountAnimalFilters,
     AccountAnimalPage,
-    AnimalCursor,
     AnimalFilters,
     AnimalPage,
     AnimalSearch,
+    KeysetCursor,
 )
 from openpaws.storage import animal_queries, animal_search, org_settings
 from openpaws.storage.database import Reader
@@ -72,7 +72,7 @@ def account_page(
     account: Account,
     filters: AccountAnimalFilters,
     limit: int,
-    after: AnimalCursor | None = None,
+    after: KeysetCursor | None = None,
 ) -> AccountAnimalPage:
     """The account's own animals (listed or not), newest first, after ``after``."""
     return animal_queries.account_page(reader, account, filters, limit, after)

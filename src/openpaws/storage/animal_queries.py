@@ -12,9 +12,9 @@ from openpaws.domain.entities import Animal, AnimalDetails
 from openpaws.domain.search import (
     AccountAnimalFilters,
     AccountAnimalPage,
-    AnimalCursor,
     AnimalFilters,
     AnimalSort,
+    KeysetCursor,
     KindMatch,
     StatusLabelMatch,
 )
@@ -199,7 +199,7 @@ _KEYSET = {
 }
 
 
-def after(w: Where, sort: AnimalSort, cursor: AnimalCursor) -> Where:
+def after(w: Where, sort: AnimalSort, cursor: KeysetCursor) -> Where:
     """``w`` narrowed to the animals after ``cursor`` in ``sort`` (a keyset sort)."""
     column, descending = _KEYSET[sort]
     op = "<" if descending else ">"
@@ -374,7 +374,7 @@ def account_page(
     account: Account,
     filters: AccountAnimalFilters,
     limit: int,
-    after: AnimalCursor | None,
+    after: KeysetCursor | None,
 ) -> AccountAnimalPage:
     """The account's live animals, newest first (then by id), after ``after``: a keyset walk
     of the (account, created_at, id) index."""

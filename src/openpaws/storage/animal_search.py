@@ -21,11 +21,11 @@ from typing import TypeVar
 
 from openpaws.domain.entities import Animal, AnimalDetails
 from openpaws.domain.search import (
-    AnimalCursor,
     AnimalFilters,
     AnimalPage,
     AnimalSearch,
     AnimalSort,
+    KeysetCursor,
 )
 from openpaws.storage import animal_queries
 from openpaws.storage.animal_queries import Where
@@ -93,7 +93,7 @@ def _ordered_page(
 
 def _after_cursor(
     reader: Reader, filters: AnimalFilters, spec: AnimalSearch
-) -> tuple[int, list[Animal], AnimalCursor | None]:
+) -> tuple[int, list[Animal], KeysetCursor | None]:
     """A keyset page: ``limit`` animals after the cursor, and the cursor of the next page
     when more follow. One more row than asked for tells whether more follow."""
     where = animal_queries.where(reader, filters)
@@ -104,7 +104,7 @@ def _after_cursor(
     next_cursor = None
     if len(found) > spec.limit:
         last = animals[-1]
-        next_cursor = AnimalCursor(spec.sort.moment_of(last), last.id)
+        next_cursor = KeysetCursor(spec.sort.moment_of(last), last.id)
     return total, animals, next_cursor
 
 

@@ -29,6 +29,10 @@ UNMODELLED = (
     "ix_animals_name_trgm",
     "ix_animals_description_trgm",
     "ix_animals_breed_",
+    "product_text_fts",
+    "ix_products_name_trgm",
+    "ix_products_brand_trgm",
+    "ix_products_description_trgm",
 )
 
 

@@ -64,6 +64,8 @@ organizations = Table(
     Column("hours", JSONText, nullable=False),  # weekday -> text or null
     Column("social_media", JSONText, nullable=False),  # network -> url or null
     Column("photos", JSONText, nullable=False),  # [{full, small?, medium?, large?}]
+    # The IANA time zone its dates and opening hours are in (from its ZIP, or the operator's).
+    Column("time_zone", String(64)),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
     Index("ix_organizations_latitude_longitude", "latitude", "longitude"),
@@ -109,7 +111,11 @@ persons = Table(
     Column("last_login_at", Timestamp),
     Column("created_at", Timestamp, nullable=False),
     Column("updated_at", Timestamp, nullable=False),
+    # Staff who take bookings (veterinarians, groomers): a public handle, and what they treat.
+    Column("slug", String(64)),
+    Column("specialties", JSONText),  # animal type slugs
     Index("ix_persons_organization_id_role", "organization_id", "role"),
+    Index("ix_persons_slug", "slug", unique=True),
     Index("ix_persons_email", "email"),
 )
 
@@ -347,4 +353,195 @@ instance_keys = Table(
     Column("name", String(32), primary_key=True),
     Column("value", String(128), nullable=False),
     Column("created_at", Timestamp, nullable=False),
+)
+
+
+def _account_columns() -> list[Column[int]]:
+    """The account a record belongs to: an organization or a person (exactly one)."""
+    return [
+        Column("organization_id", ForeignKey("organizations.id")),
+        Column("person_id", ForeignKey("persons.id")),
+    ]
+
+
+# A shop's products; ``stock`` never goes below zero (the check holds it in the database).
+products = Table(
+    "products",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("shop_organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("brand", String(100)),
+    Column("description", Text),
+    Column("category", String(32), nullable=False),
+    Column("dietary_preferences", JSONText, nullable=False),  # canonical words
+    Column("species", JSONText, nullable=False),  # animal type slugs; [] for any
+    Column("price_amount", Integer, nullable=False),  # minor units
+    Column("currency", String(3), nullable=False),
+    Column("images", JSONText, nullable=False),  # URLs
+    Column("stock", Integer, nullable=False),
+    Column("restock_date", String(10)),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    UniqueConstraint("shop_organization_id", "sku"),
+    CheckConstraint("stock >= 0", name="stock_not_negative"),
+    Index("ix_products_active_created_at", "active", "created_at", "id"),
+    Index("ix_products_category_created_at", "category", "created_at", "id"),
+)
+
+# Where an account has orders sent.
+shipping_addresses = Table(
+    "shipping_addresses",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    *_account_columns(),
+    Column("name", String(200), nullable=False),
+    *_address_columns(),
+    Column("phone", String(100)),
+    Column("created_at", Timestamp, nullable=False),
+    Column("deleted_at", Timestamp),
+    CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_account"),
+    Index("ix_shipping_addresses_organization_id", "organization_id"),
+    Index("ix_shipping_addresses_person_id", "person_id"),
+)
+
+# A reference to how an account pays: a brand and the last four digits, never a card number.
+payment_methods = Table(
+    "payment_methods",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    *_account_columns(),
+    Column("brand", String(16), nullable=False),
+    Column("last4", String(4), nullable=False),
+    Column("exp_month", Integer, nullable=False),
+    Column("exp_year", Integer, nullable=False),
+    Column("label", String(100)),
+    Column("created_at", Timestamp, nullable=False),
+    Column("deleted_at", Timestamp),
+    CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_account"),
+    Index("ix_payment_methods_organization_id", "organization_id"),
+    Index("ix_payment_methods_person_id", "person_id"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    *_account_columns(),  # the buyer
+    Column("shop_organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("shipping_address_id", ForeignKey("shipping_addresses.id"), nullable=False),
+    Column("payment_method_id", ForeignKey("payment_methods.id"), nullable=False),
+    Column("subtotal", Integer, nullable=False),  # minor units
+    Column("shipping", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("notes", Text),
+    Column("carrier", String(100)),
+    Column("tracking_number", String(100)),
+    Column("tracking_url", String(500)),
+    Column("shipped_at", Timestamp),
+    Column("cancelled_at", Timestamp),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_account"),
+    Index("ix_orders_organization_id_created_at", "organization_id", "created_at", "id"),
+    Index("ix_orders_person_id_created_at", "person_id", "created_at", "id"),
+    Index("ix_orders_shop_organization_id_created_at", "shop_organization_id", "created_at", "id"),
+)
+
+order_items = Table(
+    "order_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), nullable=False),
+    Column("product_id", ForeignKey("products.id"), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price", Integer, nullable=False),  # minor units, as sold
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    Index("ix_order_items_order_id", "order_id"),
+)
+
+
+# What a clinic or a groomer offers: appointment types, grooming packages and add-ons.
+service_offerings = Table(
+    "service_offerings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("service", String(16), nullable=False),  # veterinary or grooming
+    Column("kind", String(16), nullable=False),  # appointment_type, package or add_on
+    Column("code", String(32), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("tier", Integer, nullable=False),  # packages: a higher tier is an upgrade
+    Column("price_amount", Integer, nullable=False),  # minor units
+    Column("currency", String(3), nullable=False),
+    Column("slots", Integer, nullable=False),  # 30-minute slots it takes (0 for add-ons)
+    Column("active", Boolean, nullable=False),
+    UniqueConstraint("organization_id", "service", "kind", "code"),
+)
+
+# Bookings of a pet with a clinic's vet or a groomer: requested, then confirmed for a start
+# time, then completed; or cancelled.
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("service", String(16), nullable=False),  # veterinary or grooming
+    Column("animal_id", ForeignKey("animals.id"), nullable=False),
+    *_account_columns(),  # who booked it
+    Column("provider_organization_id", ForeignKey("organizations.id"), nullable=False),
+    Column("provider_person_id", ForeignKey("persons.id"), nullable=False),
+    Column("appointment_type", String(32)),  # veterinary
+    Column("package_code", String(32)),  # grooming
+    Column("requested_date", String(10), nullable=False),  # in the provider's time zone
+    Column("preferred_time_slot", String(16)),
+    Column("scheduled_at", Timestamp),  # once confirmed
+    Column("slots", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("notes", Text),
+    Column("price_amount", Integer),
+    Column("currency", String(3)),
+    Column("report", JSONText),  # grooming, once completed
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Column("confirmed_at", Timestamp),
+    Column("completed_at", Timestamp),
+    Column("cancelled_at", Timestamp),
+    CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_account"),
+    Index("ix_appointments_organization_id_created_at", "organization_id", "created_at", "id"),
+    Index("ix_appointments_person_id_created_at", "person_id", "created_at", "id"),
+    Index(
+        "ix_appointments_provider_organization_id_created_at",
+        "provider_organization_id",
+        "created_at",
+        "id",
+    ),
+)
+
+appointment_add_ons = Table(
+    "appointment_add_ons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("appointment_id", ForeignKey("appointments.id"), nullable=False),
+    Column("code", String(32), nullable=False),
+    Column("price_amount", Integer, nullable=False),
+    UniqueConstraint("appointment_id", "code"),
+)
+
+# The 30-minute slots a confirmed appointment holds: one provider never holds a slot twice.
+appointment_slots = Table(
+    "appointment_slots",
+    metadata,
+    Column("provider_person_id", ForeignKey("persons.id"), primary_key=True),
+    Column("starts_at", Timestamp, primary_key=True),
+    Column("appointment_id", ForeignKey("appointments.id"), nullable=False),
+    Index("ix_appointment_slots_appointment_id", "appointment_id"),
 )

@@ -17,6 +17,7 @@ from openpaws.storage.tables import (
     custom_statuses,
     organizations,
     persons,
+    products,
 )
 
 # SQLite's substring index over animals is kept by triggers; this one indexes each new row.
@@ -91,6 +92,10 @@ def insert_custom_statuses(tx: Transaction, rows: Sequence[dict[str, Any]]) -> N
 
 def insert_custom_fields(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
     _insert(tx, custom_field_definitions, rows)
+
+
+def insert_products(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
+    _insert(tx, products, rows)
 
 
 def insert_animals(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:

@@ -67,16 +67,23 @@ class PetBody:
         self.status = status
 
 
-def pet_body(payload: dict[str, Any], *, creating: bool) -> PetBody:
+def reader(
+    payload: dict[str, Any], allowed: tuple[str, ...], required: tuple[str, ...] = ()
+) -> inputs.Reader:
+    """A reader of ``payload`` that has already noted unknown and missing fields."""
     r = inputs.Reader(payload, "body", vocab.MESSAGES)
-    allowed = PET_FIELDS if creating else PET_UPDATE_FIELDS
     for name in payload:
         if name not in allowed:
             r.bad(name, "unknown_field")
-    if creating:
-        for name in ("name", "species"):
-            if name not in payload:
-                r.bad(name, "missing")
+    for name in required:
+        if name not in payload:
+            r.bad(name, "missing")
+    return r
+
+
+def pet_body(payload: dict[str, Any], *, creating: bool) -> PetBody:
+    allowed = PET_FIELDS if creating else PET_UPDATE_FIELDS
+    r = reader(payload, allowed, ("name", "species") if creating else ())
     change = AnimalChange()
     if "name" in r:
         change.name = r.take("name", inputs.required_text(NAME_LIMIT, line=True)) or ""

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from openpaws.dialects.pawssource import vocab, wire
 from openpaws.domain import ages
+from openpaws.domain.bookings import Appointment, Offering, Provider, zone
+from openpaws.domain.commerce import Order, PaymentMethod, Product, ShippingAddress
 from openpaws.domain.entities import Animal, AnimalDetails
 from openpaws.domain.public_ids import PublicIds
 
@@ -56,5 +58,187 @@ def pet(details: AnimalDetails, ids: PublicIds, today: date) -> wire.Pet:
         created_at=moment(a.created_at),
         date_of_birth=a.birth_date,
         medical_notes=a.medical_notes,
+        updated_at=moment(a.updated_at),
+    )
+
+
+# -- the catalog and orders -----------------------------------------------------------------
+
+PRODUCT, ADDRESS, PAYMENT_METHOD, ORDER = "prod", "addr", "pm", "ord"
+NOUNS = {
+    PET: "pet",
+    PRODUCT: "product",
+    ADDRESS: "shipping address",
+    PAYMENT_METHOD: "payment method",
+    ORDER: "order",
+}
+
+
+def money(amount: int, currency: str) -> wire.Money:
+    return wire.Money(amount, currency)
+
+
+def product(p: Product, ids: PublicIds) -> wire.Product:
+    return wire.Product(
+        id=ids.encode(PRODUCT, p.id),
+        name=p.name,
+        brand=p.brand,
+        description=p.description,
+        category=p.category,
+        dietary_preferences=p.dietary_preferences,
+        species=[vocab.SPECIES_OF_TYPE[t] for t in p.species],
+        price=money(p.price_amount, p.currency),
+        images=p.images,
+        sku=p.sku,
+        in_stock=p.stock > 0,
+    )
+
+
+def inventory(p: Product, ids: PublicIds) -> wire.Inventory:
+    return wire.Inventory(ids.encode(PRODUCT, p.id), p.stock, p.stock > 0, p.restock_date)
+
+
+def shipping_address(a: ShippingAddress, ids: PublicIds) -> wire.ShippingAddress:
+    where = a.address
+    return wire.ShippingAddress(
+        id=ids.encode(ADDRESS, a.id),
+        name=a.name,
+        line1=where.address1,
+        line2=where.address2,
+        city=where.city,
+        state=where.state,
+        postal_code=where.postcode,
+        country=where.country,
+        phone=a.phone,
+        created_at=moment(a.created_at),
+    )
+
+
+def payment_method(m: PaymentMethod, ids: PublicIds) -> wire.PaymentMethod:
+    return wire.PaymentMethod(
+        id=ids.encode(PAYMENT_METHOD, m.id),
+        brand=m.brand,
+        last4=m.last4,
+        exp_month=m.exp_month,
+        exp_year=m.exp_year,
+        label=m.label,
+        created_at=moment(m.created_at),
+    )
+
+
+def order(o: Order, ids: PublicIds) -> wire.Order:
+    tracking = None
+    if o.shipped_at is not None:
+        tracking = wire.Tracking(o.carrier, o.tracking_number, o.tracking_url, moment(o.shipped_at))
+    return wire.Order(
+        id=ids.encode(ORDER, o.id),
+        status=o.status,
+        items=[
+            wire.OrderItem(
+                ids.encode(PRODUCT, i.product_id),
+                i.name,
+                i.sku,
+                i.quantity,
+                money(i.unit_price, o.currency),
+            )
+            for i in o.items
+        ],
+        subtotal=money(o.subtotal, o.currency),
+        shipping=money(o.shipping, o.currency),
+        total=money(o.total, o.currency),
+        shipping_address_id=ids.encode(ADDRESS, o.shipping_address_id),
+        payment_method_id=ids.encode(PAYMENT_METHOD, o.payment_method_id),
+        notes=o.notes,
+        tracking=tracking,
+        created_at=moment(o.created_at),
+        updated_at=moment(o.updated_at),
+    )
+
+
+# -- vets, groomers and their appointments --------------------------------------------------
+
+APPOINTMENT, GROOMING = "apt", "grm"
+PROVIDER_PREFIXES = {"veterinarian": "vet", "groomer": "groomer"}
+SLOT_MINUTES = 30
+
+
+def provider_id(p: Provider) -> str:
+    return f"{PROVIDER_PREFIXES[p.role]}_{p.slug}"
+
+
+def place(p: Provider) -> wire.Place:
+    return wire.Place(
+        p.organization_code, p.organization_name, p.city, p.state, p.postcode, p.time_zone
+    )
+
+
+def service(o: Offering) -> wire.Service:
+    return wire.Service(o.code, o.name, o.slots * SLOT_MINUTES, money(o.price_amount, o.currency))
+
+
+def provider(p: Provider, offered: list[Offering]) -> wire.Provider:
+    main = [o for o in offered if o.kind != "add_on"]
+    extras = [o for o in offered if o.kind == "add_on"]
+    return wire.Provider(
+        id=provider_id(p),
+        name=p.name,
+        species=[vocab.SPECIES_OF_TYPE[t] for t in p.specialties],
+        organization=place(p),
+        services=[service(o) for o in main],
+        add_ons=[service(o) for o in extras],
+    )
+
+
+def local_moment(value: datetime, time_zone: str) -> str:
+    """An instant as the provider's wall-clock time with its UTC offset."""
+    return value.astimezone(zone(time_zone)).isoformat(timespec="seconds")
+
+
+def availability(p: Provider, day: str, slots: list[datetime]) -> wire.Availability:
+    return wire.Availability(
+        provider_id(p), day, p.time_zone, [local_moment(s, p.time_zone) for s in slots]
+    )
+
+
+def _price(a: Appointment) -> wire.Money | None:
+    return None if a.price_amount is None else money(a.price_amount, a.currency or "USD")
+
+
+def appointment(a: Appointment, p: Provider, ids: PublicIds) -> wire.Appointment:
+    return wire.Appointment(
+        id=ids.encode(APPOINTMENT, a.id),
+        pet_id=ids.encode(PET, a.animal_id),
+        vet_id=provider_id(p),
+        appointment_type=a.appointment_type or "",
+        requested_date=a.requested_date,
+        preferred_time_slot=a.preferred_time_slot,
+        notes=a.notes,
+        status=a.status,
+        scheduled_at=None if a.scheduled_at is None else local_moment(a.scheduled_at, p.time_zone),
+        duration_minutes=a.slots * SLOT_MINUTES,
+        price=_price(a),
+        clinic=place(p),
+        created_at=moment(a.created_at),
+        updated_at=moment(a.updated_at),
+    )
+
+
+def grooming(a: Appointment, p: Provider, ids: PublicIds) -> wire.GroomingAppointment:
+    return wire.GroomingAppointment(
+        id=ids.encode(GROOMING, a.id),
+        pet_id=ids.encode(PET, a.animal_id),
+        groomer_id=provider_id(p),
+        package=a.package_code or "",
+        add_ons=[x.code for x in a.add_ons],
+        requested_date=a.requested_date,
+        preferred_time_slot=a.preferred_time_slot,
+        notes=a.notes,
+        status=a.status,
+        scheduled_at=None if a.scheduled_at is None else local_moment(a.scheduled_at, p.time_zone),
+        duration_minutes=a.slots * SLOT_MINUTES,
+        price=_price(a),
+        groomer=place(p),
+        report=a.report,
+        created_at=moment(a.created_at),
         updated_at=moment(a.updated_at),
     )

@@ -14,9 +14,11 @@ import msgspec
 from openpaws.dialects import inputs
 from openpaws.dialects.inputs import Invalid
 from openpaws.dialects.pawssource import vocab
+from openpaws.domain.commerce import ProductSearch
 from openpaws.domain.moments import parse_moment
 from openpaws.domain.public_ids import PublicIds
-from openpaws.domain.search import AccountAnimalFilters, AnimalCursor
+from openpaws.domain.search import AccountAnimalFilters, KeysetCursor
+from openpaws.domain.vocab import DietaryPreference, OrderStatus, ProductCategory
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -40,10 +42,10 @@ def cursor(public_id: str, created_at: datetime) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def cursor_reader(ids: PublicIds, noun: str) -> Callable[[Any], AnimalCursor]:
+def cursor_reader(ids: PublicIds, noun: str) -> Callable[[Any], KeysetCursor]:
     """Reads a cursor of a list of ``noun``s; anything else is ``invalid_cursor``."""
 
-    def parse(value: Any) -> AnimalCursor:
+    def parse(value: Any) -> KeysetCursor:
         text = str(value).strip()
         try:
             if len(text) > MAX_CURSOR:
@@ -52,7 +54,7 @@ def cursor_reader(ids: PublicIds, noun: str) -> Callable[[Any], AnimalCursor]:
             number = ids.decode(noun, found.id)
             if number is None:
                 raise ValueError
-            return AnimalCursor(parse_moment(found.created_at), number)
+            return KeysetCursor(parse_moment(found.created_at), number)
         except (ValueError, binascii.Error, msgspec.DecodeError, OverflowError):
             raise Invalid("invalid_cursor") from None
 
@@ -63,7 +65,7 @@ def cursor_reader(ids: PublicIds, noun: str) -> Callable[[Any], AnimalCursor]:
 class PetQuery:
     filters: AccountAnimalFilters
     limit: int
-    after: AnimalCursor | None
+    after: KeysetCursor | None
 
 
 SPECIES = {word: word for word in vocab.SPECIES_WORDS}
@@ -82,3 +84,49 @@ def pet_query(query: Mapping[str, str], ids: PublicIds) -> PetQuery:
         statuses=vocab.STATUS_CLASSES[status] if status else (),
     )
     return PetQuery(filters, limit, after)
+
+
+CATEGORIES = {c.value: c.value for c in ProductCategory}
+DIETS = {d.value: d.value for d in DietaryPreference}
+ORDER_STATUSES = {s.value: s.value for s in OrderStatus}
+KEYWORD_LIMIT = 100
+
+
+def _keyword(value: Any) -> str:
+    return inputs.required_text(KEYWORD_LIMIT, line=True)(value)
+
+
+def product_search(query: Mapping[str, str], ids: PublicIds) -> ProductSearch:
+    r = inputs.Reader(query, "query", vocab.MESSAGES)
+    species = r.get("species", inputs.word_in(SPECIES, "species"), None)
+    search = ProductSearch(
+        keyword=r.get("keyword", _keyword, None),
+        category=r.get("category", inputs.word_in(CATEGORIES, "category"), None),
+        dietary_preference=r.get(
+            "dietary_preference", inputs.word_in(DIETS, "dietary preference"), None
+        ),
+        species=vocab.SPECIES_IN[species][0] if species else None,
+        in_stock=r.get("in_stock", inputs.flag, None),
+        limit=r.get("limit", inputs.integer(1, MAX_LIMIT), DEFAULT_LIMIT),
+        after=r.get("cursor", cursor_reader(ids, "prod"), None),
+    )
+    r.finish("The request contains invalid parameters.")
+    return search
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    status: str | None
+    limit: int
+    after: KeysetCursor | None
+
+
+def order_query(query: Mapping[str, str], ids: PublicIds) -> OrderQuery:
+    r = inputs.Reader(query, "query", vocab.MESSAGES)
+    found = OrderQuery(
+        status=r.get("status", inputs.word_in(ORDER_STATUSES, "status"), None),
+        limit=r.get("limit", inputs.integer(1, MAX_LIMIT), DEFAULT_LIMIT),
+        after=r.get("cursor", cursor_reader(ids, "ord"), None),
+    )
+    r.finish("The request contains invalid parameters.")
+    return found

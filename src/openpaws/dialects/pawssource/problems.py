@@ -36,7 +36,13 @@ UNAUTHORIZED = {
     "revoked": "This API key has been revoked.",
     "expired": "This API key has expired.",
 }
-NOUNS = {"animal": "Pet"}
+NOUNS = {
+    "animal": "Pet",
+    "product": "Product",
+    "order": "Order",
+    "shipping_address": "Shipping address",
+    "payment_method": "Payment method",
+}
 
 
 def _detail(problem: FieldProblem, renamed: bool) -> wire.Detail:

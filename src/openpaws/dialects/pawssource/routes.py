@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from openpaws.dialects.pawssource import bodies, mappers, params, wire
+from openpaws.dialects.pawssource import (
+    bodies,
+    booking_routes,
+    commerce_routes,
+    mappers,
+    params,
+    wire,
+)
 from openpaws.dialects.pawssource.bodies import PetBody
 from openpaws.dialects.pawssource.vocab import ACTIVE, STATUS_CLASSES
 from openpaws.dialects.pipeline import Call, Mounted, Route
@@ -116,4 +123,6 @@ def routes(mounted: Mounted) -> Sequence[Route]:
         Route("GET", PET, h.get_pet, read, quota=QUOTA),
         Route("PATCH", PET, h.update_pet, write, quota=QUOTA, read=_pet_update, write=True),
         Route("DELETE", PET, h.delete_pet, write, quota=QUOTA, write=True),
+        *commerce_routes.routes(),
+        *booking_routes.routes(),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
@@ -56,3 +56,150 @@ class ErrorInfo(msgspec.Struct, gc=False):
 
 class Error(msgspec.Struct, gc=False):
     error: ErrorInfo
+
+
+class Money(msgspec.Struct, gc=False):
+    amount: int  # minor units (cents)
+    currency: str
+
+
+class Product(msgspec.Struct, gc=False):
+    id: str
+    name: str
+    brand: str | None
+    description: str | None
+    category: str
+    dietary_preferences: list[str]
+    species: list[str]
+    price: Money
+    images: list[str]
+    sku: str
+    in_stock: bool
+
+
+class Inventory(msgspec.Struct, gc=False):
+    product_id: str
+    available_quantity: int
+    in_stock: bool
+    restock_date: str | None
+
+
+class ShippingAddress(msgspec.Struct, gc=False):
+    id: str
+    name: str
+    line1: str | None
+    line2: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str | None
+    phone: str | None
+    created_at: str
+
+
+class PaymentMethod(msgspec.Struct, gc=False):
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    label: str | None
+    created_at: str
+
+
+class OrderItem(msgspec.Struct, gc=False):
+    product_id: str
+    name: str
+    sku: str
+    quantity: int
+    unit_price: Money
+
+
+class Tracking(msgspec.Struct, gc=False):
+    carrier: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    shipped_at: str | None
+
+
+class Order(msgspec.Struct, gc=False):
+    id: str
+    status: str
+    items: list[OrderItem]
+    subtotal: Money
+    shipping: Money
+    total: Money
+    shipping_address_id: str
+    payment_method_id: str
+    notes: str | None
+    tracking: Tracking | None
+    created_at: str
+    updated_at: str
+
+
+class Place(msgspec.Struct, gc=False):
+    code: str
+    name: str
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    time_zone: str
+
+
+class Service(msgspec.Struct, gc=False):
+    code: str
+    name: str
+    duration_minutes: int
+    price: Money
+
+
+class Provider(msgspec.Struct, gc=False):
+    id: str
+    name: str
+    species: list[str]  # empty: any
+    organization: Place
+    services: list[Service]  # appointment types (vets) or packages (groomers)
+    add_ons: list[Service]  # groomers' add-ons; [] for vets
+
+
+class Availability(msgspec.Struct, gc=False):
+    provider_id: str
+    date: str
+    time_zone: str
+    slots: list[str]  # start times, with the provider's UTC offset
+
+
+class Appointment(msgspec.Struct, gc=False):
+    id: str
+    pet_id: str
+    vet_id: str
+    appointment_type: str
+    requested_date: str
+    preferred_time_slot: str | None
+    notes: str | None
+    status: str
+    scheduled_at: str | None
+    duration_minutes: int
+    price: Money | None
+    clinic: Place
+    created_at: str
+    updated_at: str
+
+
+class GroomingAppointment(msgspec.Struct, gc=False):
+    id: str
+    pet_id: str
+    groomer_id: str
+    package: str
+    add_ons: list[str]
+    requested_date: str
+    preferred_time_slot: str | None
+    notes: str | None
+    status: str
+    scheduled_at: str | None
+    duration_minutes: int
+    price: Money | None
+    groomer: Place
+    report: dict[str, Any] | None
+    created_at: str
+    updated_at: str
