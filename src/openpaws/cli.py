@@ -7,6 +7,7 @@ Each dialect may add commands of its own.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import tempfile
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import typer
+import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from sqlalchemy.engine import make_url
@@ -31,6 +33,7 @@ from openpaws.domain.vocab import StatusClass
 from openpaws.platform import api_keys, oauth, quotas
 from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import AccountKind
+from openpaws.postman import collection
 from openpaws.services import animal_changes, org_settings, organizations, people
 from openpaws.storage.database import Database, Transaction
 
@@ -46,6 +49,8 @@ app.add_typer(fields, name="fields")
 limits = typer.Typer(help="Other request limits for one organization or key.", no_args_is_help=True)
 app.add_typer(limits, name="limits")
 pets = typer.Typer(help="An organization's animals.", no_args_is_help=True)
+orgs = typer.Typer(help="Organizations.", no_args_is_help=True)
+app.add_typer(orgs, name="orgs")
 app.add_typer(pets, name="pets")
 console = Console()
 
@@ -84,6 +89,30 @@ def _first(found: list[registry.Dialect], what: str) -> str:
     return found[0].name
 
 
+@orgs.command("time-zone")
+def orgs_time_zone(
+    org: str = typer.Argument(..., help="Organization code (e.g. NY11) or UUID."),
+    zone: str = typer.Argument(..., help="An IANA time zone, e.g. America/Chicago."),
+) -> None:
+    """Set the time zone an organization's bookings are in (else its state's)."""
+    _in_transaction(lambda db, tx: organizations.set_time_zone(tx, org, zone))
+    console.print(f"{org}: {zone}")
+
+
+@app.command()
+def postman(
+    dialect: str = typer.Argument(..., help="The API, e.g. pawssource."),
+    base_url: str = typer.Option("http://127.0.0.1:8000", help="Where the server answers."),
+) -> None:
+    """Print a Postman v2.1 collection of every route of the API's contract."""
+    with _errors_shown():
+        chosen = registry.dialect(dialect)
+    document = yaml.safe_load(chosen.contract.read_text())
+    key = f"{chosen.keys.prefix}..." if chosen.keys else "..."
+    found = collection(document, base_url.rstrip("/") + chosen.prefix, key)
+    typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
+
+
 @app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
@@ -93,7 +122,11 @@ def migrate() -> None:
 
 
 def _load_demo(
-    db: Database, animals: int, organizations: int | None = None, anchor_animals: int = 0
+    db: Database,
+    animals: int,
+    organizations: int | None = None,
+    anchor_animals: int = 0,
+    products: int | None = None,
 ) -> None:
     with Progress(
         "[progress.description]{task.description}",
@@ -108,6 +141,7 @@ def _load_demo(
             animals,
             organizations=organizations,
             anchor_animals=anchor_animals,
+            products=products,
             progress=lambda n: progress.advance(task, n),
         )
     console.print(f"Loaded {orgs} organizations and {count} animals.")
@@ -122,6 +156,7 @@ def demo_command(
     anchor_animals: int = typer.Option(
         0, help="The first organization (a shelter) holds this many of the animals."
     ),
+    products: int = typer.Option(None, help="How many products the shops sell (default 60 each)."),
     fresh: bool = typer.Option(
         False, "--fresh", help="Replace the SQLite file with new demo data (asks first)."
     ),
@@ -133,7 +168,7 @@ def demo_command(
     try:
         with _database() as db:
             schema.upgrade(db)
-            _load_demo(db, animals, organizations, anchor_animals)
+            _load_demo(db, animals, organizations, anchor_animals, products)
     except demo.DatabaseNotEmpty:
         console.print("[red]The database already holds data; demo data goes into an empty one.")
         if _sqlite_file() is not None:

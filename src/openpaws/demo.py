@@ -734,7 +734,8 @@ def product_rows(
         brand = rng.choice(PRODUCT_BRANDS)
         kind = rng.choice(PRODUCT_KINDS[category])
         flavour = rng.choice(FLAVOURS)
-        name = f"{brand} {flavour} {kind}"
+        line = rng.choice(NAMES)  # the product line: "Happy Tails Luna Salmon Kibble"
+        name = f"{brand} {line} {flavour} {kind}"
         diets = rng.sample(list(DietaryPreference), k=rng.choice((0, 1, 1, 2)))
         created = now - timedelta(seconds=rng.randint(0, 400 * 86_400))
         rows.append(
@@ -773,12 +774,14 @@ def load(
     seed: int = 2026,
     organizations: int | None = None,
     anchor_animals: int = 0,
+    products: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Load demo data into an empty database; returns (organizations, animals).
 
     With ``anchor_animals``, the first organization (always a shelter) holds that many of the
-    animals and the others share the rest: a benchmark's large shelter.
+    animals and the others share the rest: a benchmark's large shelter. ``products`` is the
+    size of the catalog (by default sixty a shop).
     """
     rng = random.Random(seed)
     org_count = organizations or max(8, animals // ANIMALS_PER_ORGANIZATION)
@@ -798,11 +801,13 @@ def load(
     with db.transaction() as tx:
         providers = organization_rows(owners_rng, 3, EPOCH, PROVIDER_KINDS, len(orgs) + 1)
         writes.insert_organizations(tx, providers)
-        shops = [o["id"] for o in [*orgs, *providers] if o["kind"] == OrganizationKind.SHOP]
-        rows = product_rows(owners_rng, shops, PRODUCTS_PER_SHOP * len(shops), EPOCH)
-        writes.insert_products(tx, rows)
-    owners = owner_rows(owners_rng, max(3, animals // ANIMALS_PER_OWNER), EPOCH)
+    shops = [o["id"] for o in [*orgs, *providers] if o["kind"] == OrganizationKind.SHOP]
+    count = PRODUCTS_PER_SHOP * len(shops) if products is None else products
     with writes.bulk_load(db) as tx:
+        for first in range(1, count + 1, BATCH):
+            size = min(BATCH, count - first + 1)
+            writes.insert_products(tx, product_rows(owners_rng, shops, size, EPOCH, first))
+        owners = owner_rows(owners_rng, max(3, animals // ANIMALS_PER_OWNER), EPOCH)
         for batch in _batches(factory, 1, animals):
             writes.insert_animals(tx, batch)
             if progress:

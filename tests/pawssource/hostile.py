@@ -4,12 +4,14 @@ body for each write."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from openpaws.domain.bookings import BookingRequest
 from openpaws.domain.commerce import AddressChange, OrderLine, OrderRequest, PaymentMethodChange
 from openpaws.domain.entities import Address
+from openpaws.domain.health import RecordChange, TagRequest
 from openpaws.services import identifiers
 from openpaws.storage.database import Database
 from tests.pawssource.conftest import NAME, ROOMY, owned_rows, public_id
@@ -43,6 +45,12 @@ def given(db: Database) -> Given:
         owner,
         BookingRequest("grooming", pet["id"], groomer.slug, day, package_code="basic_bath"),
     )
+    record = setup.add_record(
+        db, owner, pet["id"], RecordChange(kind="exam", title="Checkup", occurred_on="2026-01-02")
+    )
+    tag = setup.add_tag(
+        db, owner, pet["id"], TagRequest("collar", f"HOSTILE-{uuid.uuid4().hex[:8]}")
+    )
     create = {"name": "Buster", "species": "canine", "breed": "Beagle", "weight_kg": 12.5}
     address_id, card_id = ids.encode("addr", address), ids.encode("pm", card)
     new_order = {
@@ -61,10 +69,32 @@ def given(db: Database) -> Given:
             "POST /orders": new_order,
             "POST /orders/{order_id}/cancel": {},
             "POST /orders/{order_id}/ship": {"carrier": "UPS", "tracking_number": "1Z"},
+            "POST /pets/{pet_id}/medical_records": {
+                "record_type": "vaccination",
+                "title": "Rabies",
+                "date": "2026-01-02",
+                "next_due_date": "2027-01-02",
+                "vet_id": f"vet_{vet.slug}",
+                "description": "Booster.",
+            },
+            "PATCH /pets/{pet_id}/medical_records/{record_id}": {"title": "Exam", "date": None},
+            "POST /pets/{pet_id}/tags": {
+                "tag_type": "qr",
+                "identifier": "QR-77",
+                "issuer": "City",
+                "registered_at": "2026-01-01",
+            },
             **booking_bodies(pet_id, f"vet_{vet.slug}", f"groomer_{groomer.slug}", day),
         },
         path_params={
             "/pets/{pet_id}": {"pet_id": pet_id},
+            "/pets/{pet_id}/medical_records": {"pet_id": pet_id},
+            "/pets/{pet_id}/medical_records/{record_id}": {
+                "pet_id": pet_id,
+                "record_id": ids.encode("med", record),
+            },
+            "/pets/{pet_id}/tags": {"pet_id": pet_id},
+            "/pets/{pet_id}/tags/{tag_id}": {"pet_id": pet_id, "tag_id": ids.encode("tag", tag)},
             "/products/{product_id}": {"product_id": ids.encode("prod", product["id"])},
             "/products/{product_id}/inventory": {"product_id": ids.encode("prod", product["id"])},
             "/shipping_addresses/{address_id}": {"address_id": address_id},

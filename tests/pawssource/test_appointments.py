@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from typer.testing import CliRunner
 
 from openpaws import demo
+from openpaws.cli import app
 from openpaws.domain.vocab import OrganizationKind
 from openpaws.storage.tables import appointment_slots, outbox_events
 from tests.pawssource.conftest import PS, Accounts, key_client, owned_rows, public_id
@@ -274,3 +276,16 @@ def test_grooming_packages_add_ons_upgrades_and_the_report(
         ).one()
     assert event.payload["report"]["summary"] == "Calm and clean."
     assert event.payload["service"] == "grooming"
+
+
+def test_the_operator_sets_a_clinics_time_zone(fresh: Accounts) -> None:
+    code = clinic_code(fresh)
+    env = {"OPENPAWS_DATABASE_URL": fresh.db.engine.url.render_as_string(hide_password=False)}
+    runner = CliRunner()
+    assert runner.invoke(app, ["orgs", "time-zone", code, "Mars/Olympus"], env=env).exit_code == 1
+    done = runner.invoke(app, ["orgs", "time-zone", code, "America/Los_Angeles"], env=env)
+    assert done.exit_code == 0, done.output
+    vet = first_provider(fresh.owner, "vets", code)
+    assert vet["organization"]["time_zone"] == "America/Los_Angeles"
+    _, slots = open_day(fresh.owner, vet["id"])
+    assert all(s.endswith(("-08:00", "-07:00")) for s in slots)

@@ -19,6 +19,7 @@ from openpaws.domain.bookings import BookingRequest, Provider, ProviderFilters
 from openpaws.domain.commerce import AddressChange, OrderRequest, PaymentMethodChange
 from openpaws.domain.custom_fields import FieldSpec
 from openpaws.domain.entities import CustomFieldDefinition, CustomStatus
+from openpaws.domain.health import RecordChange, TagRequest
 from openpaws.platform import api_keys, oauth, quotas
 from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import AccountKind
@@ -27,6 +28,7 @@ from openpaws.services import (
     account_records,
     animal_changes,
     bookings,
+    health,
     orders,
     org_settings,
     organizations,
@@ -226,6 +228,16 @@ def place_order(db: Database, account: Account, request: OrderRequest) -> int:
 def book(db: Database, account: Account, request: BookingRequest) -> int:
     with db.transaction() as tx:
         return bookings.book(tx, account, request).id
+
+
+def add_record(db: Database, account: Account, animal_id: int, change: RecordChange) -> int:
+    with db.transaction() as tx:
+        return health.add_record(tx, account, animal_id, change).id
+
+
+def add_tag(db: Database, account: Account, animal_id: int, request: TagRequest) -> int:
+    with db.transaction() as tx:
+        return health.add_tag(tx, account, animal_id, request).id
 
 
 def providers(db: Database, role: str) -> list[Provider]:

@@ -19,8 +19,9 @@ from openpaws.dialects import registry
 from openpaws.storage import migrate
 
 # Bump when the demo generator or the bench's data layout changes.
-LAYOUT = 1
+LAYOUT = 2
 ANCHOR_ANIMALS = 10_000  # the PawPlacer request's organization holds this many pets
+PRODUCTS = 100_000  # the catalog the product search runs over
 MIN_ORGANIZATIONS = 125  # so that at least 100 listing organizations give ZIP codes
 
 
@@ -45,6 +46,7 @@ class Layout:
     animals: int
     organizations: int
     anchor_animals: int
+    products: int
 
 
 def layout_for(size: int) -> Layout:
@@ -54,6 +56,7 @@ def layout_for(size: int) -> Layout:
         animals=size,
         organizations=max(MIN_ORGANIZATIONS, size // 200),
         anchor_animals=min(ANCHOR_ANIMALS, size // 2),
+        products=PRODUCTS,
     )
 
 
@@ -100,6 +103,8 @@ def ensure(backend: Backend, size: int, workdir: Path, say: Any = print) -> str:
             str(wanted.organizations),
             "--anchor-animals",
             str(wanted.anchor_animals),
+            "--products",
+            str(wanted.products),
         ],
         env={**os.environ, "OPENPAWS_DATABASE_URL": url},
         check=True,

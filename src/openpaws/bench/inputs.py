@@ -44,11 +44,11 @@ class Inputs:
     ids: list[int]
 
 
-def candidate_fragments() -> set[str]:
-    """Every 3-5 letter piece of the demo's names."""
+def candidate_fragments(words: Iterable[str] = demo.NAMES) -> set[str]:
+    """Every 3-5 letter piece of the words (by default the demo's names)."""
     found: set[str] = set()
-    for name in demo.NAMES:
-        for piece in _pieces(name.lower()):
+    for word in words:
+        for piece in _pieces(word.lower()):
             found.add(piece)
     return found
 
@@ -70,10 +70,12 @@ def _count(texts: Counter[str], candidates: set[str]) -> Counter[str]:
     return counts
 
 
-def choose_fragments(texts: Counter[str], population: int) -> list[Fragment]:
+def choose_fragments(
+    texts: Counter[str], population: int, candidates: set[str] | None = None
+) -> list[Fragment]:
     """``FRAGMENTS`` fragments spread over the 0.1%-2% band, lowest to highest share."""
     low, high = SHARE[0] * population, SHARE[1] * population
-    counts = _count(texts, candidate_fragments())
+    counts = _count(texts, candidate_fragments() if candidates is None else candidates)
     band = sorted((n, text) for text, n in counts.items() if low <= n <= high)
     if len(band) < 50:
         raise NotEnoughInputs(f"only {len(band)} fragments match 0.1%-2% of {population}")
@@ -121,3 +123,13 @@ def draw(db: Database, anchor_code: str) -> Inputs:
         searches=choose_fragments(searched, len(anchor_rows)),
         ids=rng.sample(ids, min(IDS, len(ids))),
     )
+
+
+def product_fragments(db: Database) -> tuple[int, list[Fragment]]:
+    """The active products, and keyword fragments matching 0.1%-2% of them (name, brand or
+    description)."""
+    with db.read() as r:
+        rows = r.all("SELECT name, brand, description FROM products WHERE active = TRUE")
+    texts = Counter("\n".join(str(v or "") for v in row).lower() for row in rows)
+    words = {w for row in rows[:2000] for v in row for w in str(v or "").split()}
+    return len(rows), choose_fragments(texts, len(rows), candidate_fragments(words))

@@ -130,6 +130,25 @@ def parse(output: str) -> Measure:
     )
 
 
+def run_counting(
+    url: str, script: Path, connections: int, seconds: int, headers: dict[str, str]
+) -> tuple[Measure, dict[str, int]]:
+    """As :func:`run`, for a script that counts its answers itself (some may be 4xx): the
+    measure, and the script's counts (sent, created, refused, other)."""
+    output = _wrk(url, script, connections, seconds, headers)
+    counts = {
+        name: int(m.group(1)) if (m := re.search(rf"{label}: (\d+)", output)) else 0
+        for name, label in (
+            ("sent", "Requests sent"),
+            ("created", "Orders created"),
+            ("refused", "Orders refused"),
+            ("other", "Other answers"),
+        )
+    }
+    cleaned = re.sub(r"\s*Non-2xx or 3xx responses: \d+", "", output)
+    return parse(cleaned), counts
+
+
 def wrk_binary() -> str:
     found = shutil.which("wrk")
     if found is None:
@@ -139,6 +158,10 @@ def wrk_binary() -> str:
 
 def run(url: str, script: Path, connections: int, seconds: int, headers: dict[str, str]) -> Measure:
     """wrk with one thread, pinned to the load core, against ``url`` with ``script``."""
+    return parse(_wrk(url, script, connections, seconds, headers))
+
+
+def _wrk(url: str, script: Path, connections: int, seconds: int, headers: dict[str, str]) -> str:
     command = ["taskset", "-c", LOAD_CORE, wrk_binary(), "-t1", f"-c{connections}"]
     command += [f"-d{seconds}s", "--latency", "--timeout", "10s", "-s", str(script)]
     for name, value in headers.items():
@@ -146,4 +169,4 @@ def run(url: str, script: Path, connections: int, seconds: int, headers: dict[st
     done = subprocess.run([*command, url], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise LoadFailed(f"wrk failed: {done.stderr or done.stdout}")
-    return parse(done.stdout)
+    return done.stdout

@@ -20,7 +20,12 @@ REQUESTS = {
     4: "`GET /petfinder/v2/animals/{id}`",
     5: "`GET /pawplacer/api/pets?search=FRAGMENT`",
     6: "`POST /pawplacer/api/pets`",
+    7: "`GET /pawssource/v2/pets?limit=20&cursor=C`",
+    8: "`GET /pawssource/v2/products?keyword=FRAGMENT`",
+    9: "`POST /pawssource/v2/orders` (1,000 products)",
+    10: "`POST /pawssource/v2/orders` (10 products that run out)",
 }
+HUNDRED_THOUSAND = 100_000
 MILLION = 1_000_000
 SMALLEST = 10_000
 
@@ -119,6 +124,7 @@ def bars(runs: list[Run]) -> list[Bar]:
         else None,
         bool(big and big.peak_rss_mb <= 200),
     )
+    found += _paws_source_bars(runs)
     for pg in [r for r in runs if r.backend == "postgres"]:
         lite = _find(runs, "sqlite", pg.size)
         if lite is None:
@@ -133,6 +139,60 @@ def bars(runs: list[Run]) -> list[Bar]:
             f"lowest ratio {worst[0]:.2f} (request {worst[1]})",
             worst[0] >= 1 / 1.5,
         )
+    return found
+
+
+def _paws_source_bars(runs: list[Run]) -> list[Bar]:
+    """Requests 7-10 (the Paws Source issue's bars)."""
+    found: list[Bar] = []
+
+    def add(text: str, measured: str | None, met: bool) -> None:
+        found.append(Bar(text, measured or "not measured", met if measured else None))
+
+    for run in runs:
+        walk, first = _row(run, 7), _row(run, 1)
+        if walk and first and run.size >= HUNDRED_THOUSAND:
+            add(
+                f"request 7 at {run.size:,} ({run.backend}): >= request 1's throughput",
+                f"{walk.openpaws.rps:,.0f} vs {first.openpaws.rps:,.0f} req/s",
+                walk.openpaws.rps >= first.openpaws.rps,
+            )
+        search = _row(run, 8)
+        if search:
+            add(
+                f"request 8 at {run.size:,} ({run.backend}), {run.products:,} products: "
+                ">= 500 req/s",
+                f"{search.openpaws.rps:,.0f} req/s, p99 {search.openpaws.p99_ms:.1f} ms",
+                search.openpaws.rps >= 500,
+            )
+        orders = _row(run, 9)
+        if orders and run.backend == "sqlite":
+            add(
+                f"request 9 at {run.size:,} (SQLite, synchronous=FULL): >= 300 orders/s",
+                f"{orders.openpaws.rps:,.0f} orders/s",
+                orders.openpaws.rps >= 300,
+            )
+        hot = run.hot_orders
+        if hot is not None:
+            add(
+                f"request 10 at {run.size:,} ({run.backend}): stock runs out, no 5xx, "
+                "orders and stock exact",
+                f"{hot.created:,} made, {hot.refused:,} refused for stock, {hot.stock_left} left",
+                hot.refused > 0 and hot.stock_left == 0,
+            )
+    big = _find(runs, "sqlite", MILLION)
+    mid = _find(runs, "sqlite", HUNDRED_THOUSAND)
+    at_big, at_mid = _row(big, 7), _row(mid, 7)
+    measured = None
+    met = False
+    if at_big and at_mid:
+        ratio = at_big.openpaws_single.p50_ms / at_mid.openpaws_single.p50_ms
+        measured = (
+            f"{at_big.openpaws_single.p50_ms:.2f} ms vs {at_mid.openpaws_single.p50_ms:.2f} ms"
+            f" = {ratio:.2f} x"
+        )
+        met = ratio <= 1.3
+    add("request 7: p50 at 1 connection, 1,000,000 <= 1.3 x 100,000", measured, met)
     return found
 
 
@@ -169,7 +229,17 @@ def table(run: Run) -> list[str]:
         writes += f" of {run.writes_sent:,} sent (the rest were in flight when wrk stopped)"
     if run.raw_commits_per_s:
         writes += f"; raw sqlite3 commit loop of the same rows: {run.raw_commits_per_s:,.0f}/s"
-    return [*lines, "", writes + ".", ""]
+    found = [*lines, "", writes + "."]
+    if run.orders and run.hot_orders:
+        spread, hot = run.orders, run.hot_orders
+        found.append(
+            f"Orders (request 9): {spread.created:,} made of {spread.sent:,} sent, "
+            f"{spread.rows_added:,} written, {spread.units_taken:,} units taken. Hot products "
+            f"(request 10): {hot.created:,} made and {hot.refused:,} refused for stock of "
+            f"{hot.sent:,} sent, {hot.rows_added:,} written = {hot.units_taken:,} units "
+            f"taken, {hot.stock_left} left."
+        )
+    return [*found, ""]
 
 
 def plot(runs: list[Run], folder: Path) -> list[Path]:
@@ -214,7 +284,9 @@ def _fragments(run: Run) -> list[str]:
         "animals; request 3's fragments with the animals each matches: "
         f"{listed(run.names, run.listed)}; request 5's, over the "
         f"{run.anchor_pets:,} listed pets of the bench organization: "
-        f"{listed(run.searches, run.anchor_pets)}.",
+        f"{listed(run.searches, run.anchor_pets)}; request 7 walks the {run.pet_pages:,} pages "
+        "of that organization's pets; request 8's fragments over "
+        f"{listed(run.product_searches, run.products)}.",
         "",
     ]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +15,8 @@ import msgspec
 
 from openpaws import demo
 from openpaws.bench import baselines, datasets, load, servers, writes
-from openpaws.bench.inputs import Fragment, Inputs, draw
+from openpaws.bench import pawssource as ps
+from openpaws.bench.inputs import Fragment, Inputs, draw, product_fragments
 from openpaws.bench.load import Measure
 from openpaws.dialects import pawplacer, petfinder
 from openpaws.platform import api_keys, oauth, quotas
@@ -63,6 +64,11 @@ class Run(msgspec.Struct):
     names: list[Fragment]
     searches: list[Fragment]
     writes_sent: int | None = None  # wrk stops with up to one request per connection in flight
+    pet_pages: int = 0  # request 7's cursors (the shelter's whole walk)
+    products: int = 0  # the catalog request 8 searches
+    product_searches: list[Fragment] = []
+    orders: ps.Orders | None = None  # request 9, 32 connections, stock sized to the run
+    hot_orders: ps.Orders | None = None  # request 10: 10 products whose stock runs out
 
 
 @dataclass(frozen=True)
@@ -84,9 +90,10 @@ class Read:
     bodies: dict[str, bytes] = field(default_factory=dict)
 
 
-def reads(inputs: Inputs, token: str, key: str) -> list[Read]:
+def reads(inputs: Inputs, token: str, key: str, extra: Sequence[Read] = ()) -> list[Read]:
     bearer = {"Authorization": f"Bearer {token}"}
     return [
+        *extra,
         Read(1, [f"{PETFINDER}/animals?type=dog&page={n}" for n in inputs.pages], bearer),
         Read(
             2,
@@ -172,12 +179,19 @@ def credentials(url: str) -> Credentials:
 def measure(plan: Plan, backend: datasets.Backend, size: int, say: Say) -> Run:
     url = datasets.ensure(backend, size, plan.workdir, say)
     creds = credentials(url)
+    paws = ps.prepare(url, creds.anchor)
     with Database(url) as db:
         inputs = draw(db, creds.anchor)
+        pages = ps.pet_pages(db, creds.anchor)
+        product_count, product_searches = product_fragments(db)
     work = plan.workdir / f"{backend.name}-{size}"
     work.mkdir(exist_ok=True)
     log = work / "servers.log"
-    requests = reads(inputs, creds.token, creds.key)
+    paws_reads = [
+        Read(7, pages, {"Authorization": f"Bearer {paws.shelter_key}"}),
+        Read(8, ps.search_paths(product_searches), {"Authorization": f"Bearer {paws.buyer_key}"}),
+    ]
+    requests = sorted(reads(inputs, creds.token, creds.key, paws_reads), key=lambda r: r.number)
     env = server_env(url, backend)
     results: dict[int, Row] = {}
 
@@ -246,6 +260,29 @@ def measure(plan: Plan, backend: datasets.Backend, size: int, say: Say) -> Run:
         raw_rate = writes.raw_commit_rate(url.split(":///", 1)[1], written, start)
     say(f"  writes: {many.rps:,.0f}/s; raw commit loop {raw_rate or 0:,.0f}/s")
 
+    say(f"{backend.name} {size:,}: Paws Source orders")
+    buyer = {"Authorization": f"Bearer {paws.buyer_key}"}
+    with (
+        Database(url) as db,
+        servers.Server("openpaws", servers.openpaws_argv(port), env, port, log) as server,
+    ):
+        target = f"{server.base}{ps.PS}/orders"
+        spread = ps.product_ids(db, ps.SPREAD_PRODUCTS)
+        script = ps.order_script(work / "orders.lua", ps.public(db, spread), paws)
+        many, orders = ps.run_orders(db, target, script, spread, 1_000, plan.seconds, buyer)
+        one, _ = ps.run_orders(db, target, script, spread, 1_000, plan.single_seconds, buyer)
+        results[9] = Row(9, many, one)
+        hot = ps.product_ids(db, ps.HOT_PRODUCTS, ps.SPREAD_PRODUCTS + 1)
+        # Stock for about half the run: the other half meets insufficient stock.
+        units = max(1, int(many.rps * plan.seconds / 2 / len(hot)))
+        script = ps.order_script(work / "hot_orders.lua", ps.public(db, hot), paws)
+        hot_many, hot_orders = ps.run_orders(db, target, script, hot, units, plan.seconds, buyer)
+        results[10] = Row(10, hot_many, hot_many)
+    say(
+        f"  orders: {many.rps:,.0f}/s; hot: {hot_orders.created:,} made, "
+        f"{hot_orders.refused:,} refused for stock"
+    )
+
     return Run(
         backend=backend.name,
         size=size,
@@ -264,6 +301,11 @@ def measure(plan: Plan, backend: datasets.Backend, size: int, say: Say) -> Run:
         ids=len(inputs.ids),
         names=inputs.names,
         searches=inputs.searches,
+        pet_pages=len(pages),
+        products=product_count,
+        product_searches=product_searches,
+        orders=orders,
+        hot_orders=hot_orders,
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from openpaws.domain import bookings
 from openpaws.domain.entities import Organization
-from openpaws.domain.errors import NotFound
+from openpaws.domain.errors import InvalidInput, NotFound
 from openpaws.domain.search import OrganizationPage, OrganizationSearch
 from openpaws.storage import organization_queries
-from openpaws.storage.database import Reader
+from openpaws.storage.database import Reader, Transaction
 
 
 def search_organizations(reader: Reader, search: OrganizationSearch) -> OrganizationPage:
@@ -38,3 +39,10 @@ def organization_kind(reader: Reader, organization_id: int) -> str:
     if not found:
         raise NotFound(f"Organization {organization_id} not found", kind="organization")
     return found[0].kind
+
+
+def set_time_zone(tx: Transaction, reference: str, time_zone: str) -> None:
+    """The IANA time zone an organization's bookings are in (its dates, hours and slots)."""
+    if not bookings.known_zone(time_zone):
+        raise InvalidInput.field("body", "time_zone", f"{time_zone} is not an IANA time zone")
+    organization_queries.set_time_zone(tx, organization_id(tx.reader, reference), time_zone)

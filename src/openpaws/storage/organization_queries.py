@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import update
 
 from openpaws.domain.entities import Organization
 from openpaws.domain.geo import Box, Point, bounding_box, haversine_miles
 from openpaws.domain.search import Near, OrganizationPage, OrganizationSearch, OrganizationSort
-from openpaws.storage.database import Reader
+from openpaws.storage.database import Reader, Transaction
 from openpaws.storage.records import ORGANIZATION_SELECT, organization_from_row
 from openpaws.storage.sql import bind_list, like_pattern
+from openpaws.storage.tables import organizations
 
 ORG_SELECT = f"SELECT {ORGANIZATION_SELECT} FROM organizations o"
 
@@ -174,3 +178,11 @@ def first_code_of_kind(reader: Reader, kind: str) -> str | None:
         "SELECT code FROM organizations WHERE kind = :kind ORDER BY id LIMIT 1", {"kind": kind}
     )
     return None if found is None else str(found)
+
+
+def set_time_zone(tx: Transaction, organization_id: int, time_zone: str | None) -> None:
+    tx.conn.execute(
+        update(organizations)
+        .where(organizations.c.id == organization_id)
+        .values(time_zone=time_zone, updated_at=datetime.now(UTC))
+    )

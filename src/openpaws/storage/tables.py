@@ -545,3 +545,39 @@ appointment_slots = Table(
     Column("appointment_id", ForeignKey("appointments.id"), nullable=False),
     Index("ix_appointment_slots_appointment_id", "appointment_id"),
 )
+
+# A pet's health history: one home for every API's vaccinations, allergies, conditions, ...
+medical_records = Table(
+    "medical_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("animal_id", ForeignKey("animals.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("description", Text),
+    Column("occurred_on", String(10)),
+    Column("provider_person_id", ForeignKey("persons.id")),  # the vet, where known
+    Column("next_due_on", String(10)),
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    Index("ix_medical_records_animal_id_created_at", "animal_id", "created_at", "id"),
+)
+
+# Identification tags other than the microchip (which is ``animals.microchip_id``): one code
+# of a type names one tag.
+id_tags = Table(
+    "id_tags",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("animal_id", ForeignKey("animals.id")),
+    Column("tag_type", String(16), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("issuer", String(200)),
+    Column("registered_on", String(10)),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", Timestamp, nullable=False),
+    UniqueConstraint("tag_type", "code"),
+    Index("ix_id_tags_animal_id", "animal_id"),
+)

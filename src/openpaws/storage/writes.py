@@ -20,9 +20,15 @@ from openpaws.storage.tables import (
     products,
 )
 
-# SQLite's substring index over animals is kept by triggers; this one indexes each new row.
-_INDEX_TRIGGER = "animals_text_fts_insert"
-_REBUILD_INDEX = "INSERT INTO animal_text_fts(animal_text_fts) VALUES ('rebuild')"
+# SQLite's substring indexes are kept by triggers; these index each new row, and the
+# statements that build an index whole.
+_INDEX_TRIGGERS = (
+    ("animals_text_fts_insert", "INSERT INTO animal_text_fts(animal_text_fts) VALUES ('rebuild')"),
+    (
+        "products_text_fts_insert",
+        "INSERT INTO product_text_fts(product_text_fts) VALUES ('rebuild')",
+    ),
+)
 BULK_CACHE_KIB = 256_000  # the writer's SQLite page cache during a bulk load
 
 
@@ -30,26 +36,31 @@ BULK_CACHE_KIB = 256_000  # the writer's SQLite page cache during a bulk load
 def bulk_load(db: Database) -> Iterator[Transaction]:
     """One transaction for a bulk load (demo data, imports): all of it or none of it.
 
-    On SQLite the substring index is built once at the end instead of row by row, where FTS5's
-    segment merging grows faster than the data (100,000 animals: 160 s row by row, against
-    25 s of inserts and 1.5 s of rebuild); the writer's page cache is larger meanwhile. The
-    indexing trigger is dropped and re-created inside the same transaction, so a failed load
-    leaves it in place.
+    On SQLite the substring indexes (animals', products') are built once at the end instead of
+    row by row, where FTS5's segment merging grows faster than the data (100,000 animals:
+    160 s row by row, against 25 s of inserts and 1.5 s of rebuild); the writer's page cache
+    is larger meanwhile. The indexing triggers are dropped and re-created inside the same
+    transaction, so a failed load leaves them in place.
     """
     with db.transaction() as tx:
         conn = tx.conn
         if not db.is_sqlite:
             yield tx
             return
-        trigger = conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (_INDEX_TRIGGER,)
-        ).scalar_one()
+        triggers = [
+            conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+            ).scalar_one()
+            for name, _ in _INDEX_TRIGGERS
+        ]
         conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
         try:
-            conn.exec_driver_sql(f"DROP TRIGGER {_INDEX_TRIGGER}")
+            for name, _ in _INDEX_TRIGGERS:
+                conn.exec_driver_sql(f"DROP TRIGGER {name}")
             yield tx
-            conn.exec_driver_sql(_REBUILD_INDEX)
-            conn.exec_driver_sql(trigger)
+            for (_, rebuild), trigger in zip(_INDEX_TRIGGERS, triggers, strict=True):
+                conn.exec_driver_sql(rebuild)
+                conn.exec_driver_sql(trigger)
         finally:
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SERVING_CACHE_KIB}")
 

@@ -41,7 +41,7 @@ def _today() -> str:
     return datetime.now(UTC).date().isoformat()
 
 
-def _past_date(value: Any) -> str:
+def past_date(value: Any) -> str:
     found = inputs.calendar_date(value)
     if found > _today():
         raise Invalid("future_date")
@@ -99,7 +99,7 @@ def pet_body(payload: dict[str, Any], *, creating: bool) -> PetBody:
             change.breeds = breeds or []
     if "date_of_birth" in r:
         change.birth_date = (
-            None if payload["date_of_birth"] is None else r.take("date_of_birth", _past_date)
+            None if payload["date_of_birth"] is None else r.take("date_of_birth", past_date)
         )
     if "medical_notes" in r:
         change.medical_notes = r.take("medical_notes", inputs.optional_text(NOTES_LIMIT))

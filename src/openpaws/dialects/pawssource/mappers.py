@@ -9,6 +9,7 @@ from openpaws.domain import ages
 from openpaws.domain.bookings import Appointment, Offering, Provider, zone
 from openpaws.domain.commerce import Order, PaymentMethod, Product, ShippingAddress
 from openpaws.domain.entities import Animal, AnimalDetails
+from openpaws.domain.health import IdTag, MedicalRecord
 from openpaws.domain.public_ids import PublicIds
 
 PET = "pet"
@@ -241,4 +242,37 @@ def grooming(a: Appointment, p: Provider, ids: PublicIds) -> wire.GroomingAppoin
         report=a.report,
         created_at=moment(a.created_at),
         updated_at=moment(a.updated_at),
+    )
+
+
+# -- medical records and tags ---------------------------------------------------------------
+
+RECORD, TAG = "med", "tag"
+
+
+def medical_record(r: MedicalRecord, ids: PublicIds) -> wire.MedicalRecord:
+    return wire.MedicalRecord(
+        id=ids.encode(RECORD, r.id),
+        pet_id=ids.encode(PET, r.animal_id),
+        record_type=r.kind,
+        title=r.title,
+        description=r.description,
+        date=r.occurred_on,
+        vet_id=None if r.provider_slug is None else f"vet_{r.provider_slug}",
+        next_due_date=r.next_due_on,
+        created_at=moment(r.created_at),
+        updated_at=moment(r.updated_at),
+    )
+
+
+def tag(t: IdTag, pet_id: str, ids: PublicIds) -> wire.Tag:
+    return wire.Tag(
+        id=ids.encode(TAG, t.id),
+        pet_id=pet_id,
+        tag_type=t.tag_type,
+        identifier=t.code,
+        issuer=t.issuer,
+        registered_at=t.registered_on,
+        active=t.active,
+        created_at=moment(t.created_at),
     )

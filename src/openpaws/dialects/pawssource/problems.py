@@ -42,6 +42,10 @@ NOUNS = {
     "order": "Order",
     "shipping_address": "Shipping address",
     "payment_method": "Payment method",
+    "appointment": "Appointment",
+    "provider": "Provider",
+    "medical_record": "Medical record",
+    "tag": "Tag",
 }
 
 

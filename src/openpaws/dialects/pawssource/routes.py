@@ -10,6 +10,7 @@ from openpaws.dialects.pawssource import (
     bodies,
     booking_routes,
     commerce_routes,
+    health_routes,
     mappers,
     params,
     wire,
@@ -125,4 +126,5 @@ def routes(mounted: Mounted) -> Sequence[Route]:
         Route("DELETE", PET, h.delete_pet, write, quota=QUOTA, write=True),
         *commerce_routes.routes(),
         *booking_routes.routes(),
+        *health_routes.routes(),
     )

@@ -162,6 +162,8 @@ ISSUES = {
     "not_on_grid": "must_be_on_the_half_hour",
     "outside_opening_hours": "outside_opening_hours",
     "slot_unavailable": "slot_unavailable",
+    "already_chipped": "already_has_microchip",
+    "taken": "already_registered",
 }
 MESSAGES = Messages(
     {

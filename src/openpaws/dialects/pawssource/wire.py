@@ -203,3 +203,27 @@ class GroomingAppointment(msgspec.Struct, gc=False):
     report: dict[str, Any] | None
     created_at: str
     updated_at: str
+
+
+class MedicalRecord(msgspec.Struct, gc=False):
+    id: str
+    pet_id: str
+    record_type: str
+    title: str
+    description: str | None
+    date: str | None
+    vet_id: str | None
+    next_due_date: str | None
+    created_at: str
+    updated_at: str
+
+
+class Tag(msgspec.Struct, gc=False):
+    id: str
+    pet_id: str
+    tag_type: str
+    identifier: str
+    issuer: str | None
+    registered_at: str | None
+    active: bool
+    created_at: str
