@@ -5,6 +5,7 @@ orders and the stock are checked to the unit."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -185,11 +186,21 @@ def set_stock(db: Database, product_ids: list[int], stock: int) -> None:
 
 
 def _counts(db: Database, product_ids: list[int]) -> tuple[int, int]:
-    """(orders, stock left) of these products."""
-    with db.read() as r:
-        orders = r.scalar("SELECT count(*) FROM orders")
-        stock = r.scalar(f"SELECT sum(stock) FROM products WHERE id IN {_ids_list(product_ids)}")
-    return int(orders), int(stock)
+    """(orders, stock left) of these products, once the server has finished what it received:
+    requests in flight or queued when wrk stopped are still written, so count until two counts
+    half a second apart agree."""
+    found = None
+    while True:
+        with db.read() as r:
+            orders = r.scalar("SELECT count(*) FROM orders")
+            stock = r.scalar(
+                f"SELECT sum(stock) FROM products WHERE id IN {_ids_list(product_ids)}"
+            )
+        now = (int(orders), int(stock))
+        if now == found:
+            return now
+        found = now
+        time.sleep(0.5)
 
 
 def run_orders(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from openpaws.domain.entities import Animal, AnimalDetails, Organization
+from openpaws.domain.entities import Animal, Organization
 from openpaws.domain.geo import Point
 
 
@@ -202,5 +202,5 @@ class AccountAnimalPage:
     """The animals of one account, newest first, after a cursor; ``has_more`` tells whether
     another page follows."""
 
-    animals: list[AnimalDetails]
+    animals: list[Animal]
     has_more: bool

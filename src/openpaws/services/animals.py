@@ -78,7 +78,7 @@ def account_page(
     return animal_queries.account_page(reader, account, filters, limit, after)
 
 
-def account_animal(reader: Reader, account: Account, animal_id: int) -> AnimalDetails:
+def account_animal(reader: Reader, account: Account, animal_id: int) -> Animal:
     """One of the account's own animals; another account's is not found."""
     found = animal_queries.account_animal(reader, account, animal_id)
     if found is None:

@@ -30,7 +30,7 @@ def _pet(reader: Reader, account: Account, animal_id: int) -> int:
     found = animal_queries.account_animal(reader, account, animal_id)
     if found is None:
         raise NotFound("Animal not found", kind="animal")
-    return found.animal.id
+    return found.id
 
 
 def _record_not_found() -> NotFound:
@@ -109,10 +109,9 @@ def delete_record(tx: Transaction, account: Account, animal_id: int, record_id: 
 
 def tags(reader: Reader, account: Account, animal_id: int) -> list[IdTag]:
     """The pet's tags: its microchip first, where it has one."""
-    found = animal_queries.account_animal(reader, account, animal_id)
-    if found is None:
+    animal = animal_queries.account_animal(reader, account, animal_id)
+    if animal is None:
         raise NotFound("Animal not found", kind="animal")
-    animal = found.animal
     chip = []
     if animal.microchip_id:
         chip = [
@@ -136,7 +135,7 @@ def add_tag(tx: Transaction, account: Account, animal_id: int, request: TagReque
     if request.tag_type == TagType.MICROCHIP:
         current = animal_queries.account_animal(tx.reader, account, animal)
         assert current is not None
-        if current.animal.microchip_id:
+        if current.microchip_id:
             raise InvalidInput.field(
                 "body", "tag_type", "The pet has a microchip already", kind="already_chipped"
             )
@@ -166,7 +165,7 @@ def remove_tag(tx: Transaction, account: Account, animal_id: int, tag_id: int) -
     animal = _pet(tx.reader, account, animal_id)
     if tag_id == MICROCHIP_ID_OFFSET + animal:
         current = animal_queries.account_animal(tx.reader, account, animal)
-        if current is None or not current.animal.microchip_id:
+        if current is None or not current.microchip_id:
             raise NotFound("Tag not found", kind="tag")
         animal_changes.update_account_animal(tx, account, animal, AnimalChange(microchip_id=None))
         return

@@ -377,7 +377,7 @@ def account_page(
     after: KeysetCursor | None,
 ) -> AccountAnimalPage:
     """The account's live animals, newest first (then by id), after ``after``: a keyset walk
-    of the (account, created_at, id) index."""
+    of the (account, created_at, id) index, each animal read once per change (the memo)."""
     params: dict[str, Any] = {"limit": limit + 1}
     conditions = [_account_where(account, params)]
     if filters.kinds:
@@ -390,17 +390,19 @@ def account_page(
         )
         params |= {"after_moment": to_micros(after.moment), "after_id": after.id}
     sql = (
-        f"{DETAILS_VERSION_SELECT} WHERE a.id IN (SELECT a.id FROM animals a "
+        f"{VERSION_SELECT} WHERE a.id IN (SELECT a.id FROM animals a "
         f"WHERE {' AND '.join(conditions)} ORDER BY {_NEWEST_FIRST} LIMIT :limit) "
         f"ORDER BY {_NEWEST_FIRST}"
     )
-    found = _load(reader, reader.all(sql, params), _DETAILS)
+    found = _load(reader, reader.all(sql, params), _ANIMALS)
     return AccountAnimalPage(found[:limit], len(found) > limit)
 
 
-def account_animal(reader: Reader, account: Account, animal_id: int) -> AnimalDetails | None:
+def account_animal(reader: Reader, account: Account, animal_id: int) -> Animal | None:
     """One live animal of the account."""
     params: dict[str, Any] = {"id": animal_id}
     where = _account_where(account, params)
-    rows = reader.all(f"{DETAILS_SELECT} WHERE a.id = :id AND {where}", params)
-    return details_from_rows(rows)[0] if rows else None
+    found = _load(
+        reader, reader.all(f"{VERSION_SELECT} WHERE a.id = :id AND {where}", params), _ANIMALS
+    )
+    return found[0] if found else None

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import msgspec
+
+from openpaws.dialects.encoded import EncodedMemo
 from openpaws.dialects.pawssource import vocab, wire
 from openpaws.domain import ages
 from openpaws.domain.bookings import Appointment, Offering, Provider, zone
 from openpaws.domain.commerce import Order, PaymentMethod, Product, ShippingAddress
-from openpaws.domain.entities import Animal, AnimalDetails
+from openpaws.domain.entities import Animal
 from openpaws.domain.health import IdTag, MedicalRecord
 from openpaws.domain.public_ids import PublicIds
 
@@ -21,6 +24,17 @@ KILOGRAMS = {"kg": 1.0, "lb": 0.45359237, "g": 0.001, "oz": 0.028349523125, None
 def moment(value: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ``, in UTC, whole seconds."""
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class PetMemo:
+    """The encoded form of recently shown pets, reused while the animal is unchanged (its id
+    and ``updated_at``; every write sets it) on the same day (``age_years`` counts days)."""
+
+    def __init__(self) -> None:
+        self._forms = EncodedMemo()
+
+    def pet(self, a: Animal, ids: PublicIds, today: date) -> msgspec.Raw:
+        return self._forms.get((a.id, a.updated_at, today), lambda: pet(a, ids, today))
 
 
 def breed(animal: Animal) -> str | None:
@@ -46,8 +60,7 @@ def age_years(animal: Animal, today: date) -> int | None:
     return animal.age_years
 
 
-def pet(details: AnimalDetails, ids: PublicIds, today: date) -> wire.Pet:
-    a = details.animal
+def pet(a: Animal, ids: PublicIds, today: date) -> wire.Pet:
     return wire.Pet(
         id=ids.encode(PET, a.id),
         name=a.name,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
+import msgspec
+
 from openpaws.dialects.pawssource import (
     bodies,
     booking_routes,
@@ -20,6 +22,7 @@ from openpaws.dialects.pawssource.vocab import ACTIVE, STATUS_CLASSES
 from openpaws.dialects.pipeline import Call, Mounted, Route
 from openpaws.domain import ages
 from openpaws.domain.accounts import AccountKind
+from openpaws.domain.entities import Animal
 from openpaws.domain.errors import NotFound
 from openpaws.domain.vocab import StatusClass
 from openpaws.platform.principals import Scope
@@ -42,22 +45,26 @@ def _pet_id(call: Call) -> int:
     return found
 
 
-def _one_pet(call: Call, details: animals.AnimalDetails) -> wire.One[wire.Pet]:
+def _one_pet(call: Call, animal: Animal) -> wire.One[wire.Pet]:
     ids = identifiers.public_ids(call.reader)
-    return wire.One(mappers.pet(details, ids, _today()))
+    return wire.One(mappers.pet(animal, ids, _today()))
 
 
 class Handlers:
-    def list_pets(self, call: Call) -> wire.Page[wire.Pet]:
+    def __init__(self) -> None:
+        self.pets = mappers.PetMemo()
+
+    def list_pets(self, call: Call) -> wire.Page[msgspec.Raw]:
         ids = identifiers.public_ids(call.reader)
         query = params.pet_query(call.query, ids)
         account = call.require_principal().account
         page = animals.account_page(call.reader, account, query.filters, query.limit, query.after)
         today = _today()
-        pets = [mappers.pet(d, ids, today) for d in page.animals]
+        pets = [self.pets.pet(a, ids, today) for a in page.animals]
         following = None
         if page.has_more:
-            following = params.cursor(pets[-1].id, page.animals[-1].animal.created_at)
+            last = page.animals[-1]
+            following = params.cursor(ids.encode(mappers.PET, last.id), last.created_at)
         return wire.Page(pets, wire.Meta(following, page.has_more))
 
     def get_pet(self, call: Call) -> wire.One[wire.Pet]:
@@ -66,12 +73,12 @@ class Handlers:
 
     def create_pet(self, call: Call, tx: Transaction, body: PetBody) -> wire.One[wire.Pet]:
         account = call.require_principal().account
-        return _one_pet(call, animal_changes.create_for_account(tx, account, body.change))
+        return _one_pet(call, animal_changes.create_for_account(tx, account, body.change).animal)
 
     def update_pet(self, call: Call, tx: Transaction, body: PetBody) -> wire.One[wire.Pet]:
         account = call.require_principal().account
         animal_id = _pet_id(call)
-        current = animals.account_animal(tx.reader, account, animal_id).animal
+        current = animals.account_animal(tx.reader, account, animal_id)
         change = body.change
         if body.status is not None:
             if body.status != ACTIVE:
@@ -88,7 +95,7 @@ class Handlers:
             if current.age == "unknown" or stage != "unknown":
                 change.age = stage
         details = animal_changes.update_account_animal(tx, account, animal_id, change)
-        return _one_pet(call, details)
+        return _one_pet(call, details.animal)
 
     def delete_pet(self, call: Call, tx: Transaction, _: None) -> wire.One[wire.Deleted]:
         account = call.require_principal().account
