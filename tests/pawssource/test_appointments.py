@@ -79,6 +79,8 @@ def test_vets_are_listed_with_what_their_clinic_offers(fresh: Accounts) -> None:
     assert fresh.owner.get(f"{PS}/vets/vet_nobody").status_code == 404
     near = fresh.owner.json(f"{PS}/vets?location={vet['organization']['postal_code']}")["data"]
     assert vet["id"] in {v["id"] for v in near}
+    theirs = fresh.owner.json(f"{PS}/vets?clinic={clinic_code(fresh)}")["data"]
+    assert theirs and {v["organization"]["code"] for v in theirs} == {clinic_code(fresh)}
 
 
 def test_a_booking_is_a_request_for_any_future_date(fresh: Accounts) -> None:

@@ -3,9 +3,11 @@ the reason when missing, unknown, revoked or expired; permissions per key; plan 
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import redis
 from typer.testing import CliRunner
 
 from openpaws import cli
@@ -14,6 +16,8 @@ from tests.conftest import make_client
 from tests.pawssource.conftest import NAME, PS, Accounts
 from tests.support import setup
 from tests.support.contract import Contract
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def refusal(accounts: Accounts, token: str | None) -> tuple[int, str, str]:
@@ -114,3 +118,19 @@ def test_plans_show_their_minute_limit(fresh: Accounts, ps_contract: Contract) -
         response = client.get(f"{PS}/pets")
         assert response.headers["X-RateLimit-Limit"] == limit
         assert int(response.headers["X-RateLimit-Remaining"]) == int(limit) - 1
+
+
+def test_redis_shares_a_keys_counts_between_servers(fresh: Accounts, ps_contract: Contract) -> None:
+    """Two app instances with one Redis: a free key's burst of ten is spent across both."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis not reachable at {REDIS_URL} ({error})")
+    settings = {"redis_url": REDIS_URL, "rate_limit_namespace": f"test-{uuid.uuid4().hex}"}
+    one = make_client(fresh.db, ps_contract, **settings)
+    two = make_client(fresh.db, ps_contract, **settings)
+    one.token = two.token = setup.create_account_key(fresh.db, NAME, person="petowner1")
+    answers = [(one if n % 2 else two).get(f"{PS}/pets").status_code for n in range(11)]
+    assert answers == [200] * 10 + [429]
+    for client in (one, two):
+        client.client.__exit__(None, None, None)

@@ -254,3 +254,51 @@ def test_bad_orders_are_refused(
     response = fresh.owner.post(f"{PS}/orders", json=body)
     assert response.status_code == status, response.text
     assert (field, issue) in [(d["field"], d["issue"]) for d in response.json()["error"]["details"]]
+
+
+def test_an_order_retried_with_its_idempotency_key_is_placed_once(fresh: Accounts) -> None:
+    address, card = buyer_records(fresh.owner)
+    row = next(p for p in all_products(fresh.db) if p["stock"] >= 2)
+    body = order_body(fresh.db, [(row["id"], 1)], address, card)
+    first = fresh.owner.post(f"{PS}/orders", json=body, headers={"Idempotency-Key": "cart-7"})
+    again = fresh.owner.post(f"{PS}/orders", json=body, headers={"Idempotency-Key": "cart-7"})
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotency-Replay"] == "true"
+    assert again.json() == first.json()
+    assert stock_of(fresh.db, row["id"]) == row["stock"] - 1
+    other = {**body, "notes": "changed"}
+    conflict = fresh.owner.post(f"{PS}/orders", json=other, headers={"Idempotency-Key": "cart-7"})
+    assert conflict.status_code == 409
+    assert conflict.json()["error"]["code"] == "idempotency_conflict"
+
+
+def test_keyword_pages_walk_every_match_with_filters_and_see_new_products(
+    fresh: Accounts,
+) -> None:
+    rows = [p for p in all_products(fresh.db) if p["active"]]
+    word = "salmon"
+    expected = [
+        product_id(fresh.db, p["id"])
+        for p in sorted(rows, key=lambda p: (p["created_at"], p["id"]), reverse=True)
+        if any(word in (p[c] or "").lower() for c in ("name", "brand", "description"))
+        and p["stock"] > 0
+    ]
+    assert len(expected) > 5
+    seen: list[str] = []
+    url = f"{PS}/products?keyword={word}&in_stock=true&limit=3"
+    cursor = None
+    while True:
+        page = fresh.owner.json(url + (f"&cursor={cursor}" if cursor else ""))
+        seen += [p["id"] for p in page["data"]]
+        if not page["meta"]["has_more"]:
+            break
+        cursor = page["meta"]["next_cursor"]
+    assert seen == expected
+    made = demo.product_rows(
+        random.Random(9), [rows[0]["shop_organization_id"]], 1, demo.EPOCH, 9_500
+    )
+    made[0]["name"] = "Quokkaberry Crunch"
+    with fresh.db.transaction() as tx:
+        writes.insert_products(tx, made)
+    found = fresh.owner.json(f"{PS}/products?keyword=quokkaberry")["data"]
+    assert [p["name"] for p in found] == ["Quokkaberry Crunch"]

@@ -57,3 +57,20 @@ def test_a_missing_or_disagreeing_version_is_400(
     assert error["code"] == "invalid_request"
     assert [d["field"] for d in error["details"]] == ["Api-Version"]
     in_envelope(ps_contract, response.json())
+
+
+def test_cors_preflights_allow_the_seeds_headers(seeded: Accounts) -> None:
+    response = seeded.owner.client.options(
+        f"{PS}/pets",
+        headers={
+            "Origin": "https://app.example",
+            "Access-Control-Request-Method": "DELETE",
+            "Access-Control-Request-Headers": "Authorization, Api-Version, Idempotency-Key",
+        },
+    )
+    assert response.status_code in (200, 204), response.text
+    allowed = response.headers["access-control-allow-headers"].lower()
+    assert {"authorization", "api-version", "idempotency-key"} <= {
+        h.strip() for h in allowed.split(",")
+    }
+    assert "DELETE" in response.headers["access-control-allow-methods"]

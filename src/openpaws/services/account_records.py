@@ -17,14 +17,22 @@ from openpaws.storage import account_records
 from openpaws.storage.database import Reader, Transaction
 
 
+def _kept_by(account: Account) -> dict[str, object]:
+    """The columns of a new record the account keeps."""
+    return {
+        "uuid": str(uuid.uuid4()),
+        "organization_id": account.organization_id,
+        "person_id": account.person_id,
+        "created_at": datetime.now(UTC),
+    }
+
+
 def add_address(tx: Transaction, account: Account, change: AddressChange) -> ShippingAddress:
     a = change.address
     record_id = account_records.insert_address(
         tx,
         {
-            "uuid": str(uuid.uuid4()),
-            "organization_id": account.organization_id,
-            "person_id": account.person_id,
+            **_kept_by(account),
             "name": change.name,
             "address1": a.address1,
             "address2": a.address2,
@@ -33,7 +41,6 @@ def add_address(tx: Transaction, account: Account, change: AddressChange) -> Shi
             "postcode": a.postcode,
             "country": a.country,
             "phone": change.phone,
-            "created_at": datetime.now(UTC),
         },
     )
     return address(tx.reader, account, record_id)
@@ -61,15 +68,12 @@ def add_payment_method(
     record_id = account_records.insert_payment_method(
         tx,
         {
-            "uuid": str(uuid.uuid4()),
-            "organization_id": account.organization_id,
-            "person_id": account.person_id,
+            **_kept_by(account),
             "brand": change.brand,
             "last4": change.last4,
             "exp_month": change.exp_month,
             "exp_year": change.exp_year,
             "label": change.label,
-            "created_at": datetime.now(UTC),
         },
     )
     return payment_method(tx.reader, account, record_id)

@@ -27,7 +27,7 @@ from openpaws.storage.records import (
     animals_with_organizations,
     details_from_rows,
 )
-from openpaws.storage.sql import bind_list, like_pattern
+from openpaws.storage.sql import after_in_newest_first, bind_list, like_pattern, newest_first
 from openpaws.storage.types import to_micros
 
 PAGE_SELECT = (
@@ -346,7 +346,7 @@ def by_id(reader: Reader, animal_id: int) -> Animal | None:
 
 # -- the animals of one account (listed or not) ---------------------------------------------
 
-_NEWEST_FIRST = "a.created_at DESC, a.id DESC"
+_NEWEST_FIRST = newest_first("a")
 
 
 def _account_where(account: Account, params: dict[str, Any]) -> str:
@@ -385,10 +385,7 @@ def account_page(
     if filters.statuses:
         conditions.append(f"a.status IN {bind_list(params, 'status', filters.statuses)}")
     if after is not None:
-        conditions.append(
-            "(a.created_at < :after_moment OR (a.created_at = :after_moment AND a.id < :after_id))"
-        )
-        params |= {"after_moment": to_micros(after.moment), "after_id": after.id}
+        conditions.append(after_in_newest_first("a", after, params))
     sql = (
         f"{VERSION_SELECT} WHERE a.id IN (SELECT a.id FROM animals a "
         f"WHERE {' AND '.join(conditions)} ORDER BY {_NEWEST_FIRST} LIMIT :limit) "

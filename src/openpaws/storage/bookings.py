@@ -22,7 +22,7 @@ from openpaws.domain.bookings import (
 )
 from openpaws.domain.search import KeysetCursor
 from openpaws.storage.database import Reader, Transaction
-from openpaws.storage.sql import bind_list
+from openpaws.storage.sql import after_in_newest_first, bind_list, newest_first
 from openpaws.storage.tables import appointment_add_ons, appointment_slots, appointments
 from openpaws.storage.texts import check_row
 from openpaws.storage.types import from_micros, to_micros
@@ -175,13 +175,10 @@ def page(
         where.append("a.requested_date <= :to_date")
         params["to_date"] = conditions["to"]
     if after is not None:
-        where.append(
-            "(a.created_at < :after_moment OR (a.created_at = :after_moment AND a.id < :after_id))"
-        )
-        params |= {"after_moment": to_micros(after.moment), "after_id": after.id}
+        where.append(after_in_newest_first("a", after, params))
     sql = (
         f"SELECT {_COLUMNS} {_FROM} WHERE {' AND '.join(where)} "
-        "ORDER BY a.created_at DESC, a.id DESC LIMIT :limit"
+        f"ORDER BY {newest_first('a')} LIMIT :limit"
     )
     found = _appointments(reader, reader.all(sql, params))
     return AppointmentPage(found[:limit], len(found) > limit)

@@ -11,9 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from openpaws.domain.health import IdTag, MedicalRecord, RecordPage
 from openpaws.domain.search import KeysetCursor
 from openpaws.storage.database import Reader, Transaction
+from openpaws.storage.sql import after_in_newest_first, newest_first
 from openpaws.storage.tables import id_tags, medical_records
 from openpaws.storage.texts import check_row
-from openpaws.storage.types import from_micros, to_micros
+from openpaws.storage.types import from_micros
 
 _RECORD = (
     "SELECT r.id, r.uuid, r.animal_id, r.kind, r.title, r.description, r.occurred_on, "
@@ -64,13 +65,8 @@ def records(
         where.append("r.kind = :kind")
         params["kind"] = kind
     if after is not None:
-        where.append(
-            "(r.created_at < :after_moment OR (r.created_at = :after_moment AND r.id < :after_id))"
-        )
-        params |= {"after_moment": to_micros(after.moment), "after_id": after.id}
-    sql = (
-        f"{_RECORD} WHERE {' AND '.join(where)} ORDER BY r.created_at DESC, r.id DESC LIMIT :limit"
-    )
+        where.append(after_in_newest_first("r", after, params))
+    sql = f"{_RECORD} WHERE {' AND '.join(where)} ORDER BY {newest_first('r')} LIMIT :limit"
     found = [_record(row) for row in reader.all(sql, params)]
     return RecordPage(found[:limit], len(found) > limit)
 

@@ -11,10 +11,10 @@ from openpaws.domain.accounts import Account, AccountKind
 from openpaws.domain.commerce import Order, OrderItem, OrderPage
 from openpaws.domain.search import KeysetCursor
 from openpaws.storage.database import Reader, Transaction
-from openpaws.storage.sql import bind_list
+from openpaws.storage.sql import after_in_newest_first, bind_list, newest_first
 from openpaws.storage.tables import order_items, orders
 from openpaws.storage.texts import check_row
-from openpaws.storage.types import from_micros, to_micros
+from openpaws.storage.types import from_micros
 
 _COLUMNS = (
     "o.id, o.uuid, o.organization_id, o.person_id, o.shop_organization_id, o.status, "
@@ -22,7 +22,7 @@ _COLUMNS = (
     "o.notes, o.carrier, o.tracking_number, o.tracking_url, o.shipped_at, o.cancelled_at, "
     "o.created_at, o.updated_at"
 )
-_NEWEST_FIRST = "o.created_at DESC, o.id DESC"
+_NEWEST_FIRST = newest_first("o")
 
 
 def _moment(value: int | None) -> Any:
@@ -117,10 +117,7 @@ def page(
         where.append("o.status = :status")
         params["status"] = status
     if after is not None:
-        where.append(
-            "(o.created_at < :after_moment OR (o.created_at = :after_moment AND o.id < :after_id))"
-        )
-        params |= {"after_moment": to_micros(after.moment), "after_id": after.id}
+        where.append(after_in_newest_first("o", after, params))
     sql = (
         f"SELECT {_COLUMNS} FROM orders o WHERE {' AND '.join(where)} "
         f"ORDER BY {_NEWEST_FIRST} LIMIT :limit"

@@ -3,6 +3,7 @@ below zero: a decrement that would is not made)."""
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -12,7 +13,13 @@ from sqlalchemy import text
 
 from openpaws.domain.commerce import Product, ProductPage, ProductSearch
 from openpaws.storage.database import Reader, Transaction
-from openpaws.storage.sql import like_pattern
+from openpaws.storage.sql import (
+    after_in_newest_first,
+    bind_list,
+    first_after,
+    like_pattern,
+    newest_first,
+)
 from openpaws.storage.types import from_micros, to_micros
 
 _COLUMNS = (
@@ -21,7 +28,7 @@ _COLUMNS = (
     "active, created_at, updated_at"
 )
 _SELECT = f"SELECT {_COLUMNS} FROM products p"
-_NEWEST_FIRST = "p.created_at DESC, p.id DESC"
+_NEWEST_FIRST = newest_first("p")
 _words = msgspec.json.Decoder(list[str]).decode
 
 
@@ -54,9 +61,8 @@ def _contains_word(column: str, name: str, word: str, params: dict[str, Any]) ->
     return f"p.{column} LIKE :{name}"
 
 
-def search(reader: Reader, spec: ProductSearch) -> ProductPage:
-    """Active products matching ``spec``, newest first, after ``spec.after``."""
-    params: dict[str, Any] = {"limit": spec.limit + 1}
+def _filters(spec: ProductSearch, params: dict[str, Any]) -> list[str]:
+    """The conditions of ``spec`` but its keyword and its cursor."""
     where = ["p.active = TRUE"]
     if spec.category:
         where.append("p.category = :category")
@@ -70,15 +76,57 @@ def search(reader: Reader, spec: ProductSearch) -> ProductPage:
         )
     if spec.in_stock is not None:
         where.append("p.stock > 0" if spec.in_stock else "p.stock = 0")
+    return where
+
+
+def search(reader: Reader, spec: ProductSearch) -> ProductPage:
+    """Active products matching ``spec``, newest first, after ``spec.after``."""
     if spec.keyword:
-        where.append(_keyword(reader, spec.keyword, params))
+        return _keyword_search(reader, spec, spec.keyword)
+    params: dict[str, Any] = {"limit": spec.limit + 1}
+    where = _filters(spec, params)
     if spec.after is not None:
-        where.append(
-            "(p.created_at < :after_moment OR (p.created_at = :after_moment AND p.id < :after_id))"
-        )
-        params |= {"after_moment": to_micros(spec.after.moment), "after_id": spec.after.id}
+        where.append(after_in_newest_first("p", spec.after, params))
     sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY {_NEWEST_FIRST} LIMIT :limit"
     found = [_product(row) for row in reader.all(sql, params)]
+    return ProductPage(found[: spec.limit], len(found) > spec.limit)
+
+
+def _matching(reader: Reader, keyword: str) -> array[int]:
+    """The active products whose text holds ``keyword``, as (created_at, id) pairs newest
+    first: found by the trigram index once, then kept until the catalog's text changes (the
+    ``products`` counter; stock is not part of it)."""
+    params: dict[str, Any] = {}
+    sql = (
+        f"SELECT p.created_at, p.id FROM products p WHERE p.active = TRUE AND "
+        f"{_keyword(reader, keyword, params)} ORDER BY {_NEWEST_FIRST}"
+    )
+
+    def compute() -> array[int]:
+        return array("q", (value for row in reader.all(sql, params) for value in row))
+
+    key = ("product keyword", keyword.casefold())
+    return reader.derived.get_or_compute(reader, "products", key, compute)
+
+
+def _keyword_search(reader: Reader, spec: ProductSearch, keyword: str) -> ProductPage:
+    """The keyword's matches after the cursor, read by id a stretch at a time with the other
+    conditions (and the live stock) until the page is full."""
+    pairs = _matching(reader, keyword)
+    at = (
+        0 if spec.after is None else first_after(pairs, to_micros(spec.after.moment), spec.after.id)
+    )
+    found: list[Product] = []
+    stretch = max(4 * (spec.limit + 1), 100)
+    while len(found) <= spec.limit and 2 * at < len(pairs):
+        ids = list(pairs[2 * at + 1 : 2 * (at + stretch) : 2])
+        at += stretch
+        params: dict[str, Any] = {}
+        where = [*_filters(spec, params), f"p.id IN {bind_list(params, 'id', ids)}"]
+        rows = {
+            int(row[0]): row for row in reader.all(f"{_SELECT} WHERE {' AND '.join(where)}", params)
+        }
+        found += [_product(rows[i]) for i in ids if i in rows]
     return ProductPage(found[: spec.limit], len(found) > spec.limit)
 
 

@@ -107,6 +107,7 @@ def insert_custom_fields(tx: Transaction, rows: Sequence[dict[str, Any]]) -> Non
 
 def insert_products(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:
     _insert(tx, products, rows)
+    bump_counter(tx.conn, "products")  # the catalog's searchable text changed
 
 
 def insert_animals(tx: Transaction, rows: Sequence[dict[str, Any]]) -> None:

@@ -36,6 +36,7 @@ class Kind:
     prefix: str  # of provider ids: vet, groomer
     noun: str  # of appointment ids: apt, grm
     providers: str  # the directory path: /vets, /groomers
+    organization: str  # the directory's filter by organization code: clinic, salon
     appointments: str  # /appointments, /grooming/appointments
     scope: Scope  # booking, rescheduling, cancelling
     request: Callable[[dict[str, Any], Any], BookingRequest]
@@ -47,6 +48,7 @@ VET = Kind(
     "vet",
     mappers.APPOINTMENT,
     "/vets",
+    "clinic",
     "/appointments",
     Scope.APPOINTMENTS_WRITE,
     booking_bodies.appointment_request,
@@ -57,6 +59,7 @@ GROOMER = Kind(
     "groomer",
     mappers.GROOMING,
     "/groomers",
+    "salon",
     "/grooming/appointments",
     Scope.GROOMING_WRITE,
     booking_bodies.grooming_request,
@@ -82,7 +85,7 @@ class Handlers:
     def list_providers(self, call: Call) -> wire.Page[wire.Provider]:
         kind, reader = self.kind, call.reader
         r = inputs.Reader(call.query, "query", vocab.MESSAGES)
-        clinic = r.get("organization", inputs.one_line(16), None)
+        clinic = r.get(kind.organization, inputs.one_line(16), None)
         species = r.get("species", inputs.word_in(params.SPECIES, "species"), None)
         near = r.get("location", inputs.one_line(100), None)
         miles = r.get("distance", inputs.integer(1, 500), 50)
@@ -149,10 +152,8 @@ class Handlers:
         account = call.require_principal().account
         page = bookings.appointment_page(reader, account, kind.service, conditions, limit, after)
         shown = [self._shown(reader, a) for a in page.appointments]
-        following = None
-        if page.has_more:
-            following = params.cursor(shown[-1].id, page.appointments[-1].created_at)
-        return wire.Page(shown, wire.Meta(following, page.has_more))
+        last = page.appointments[-1:]
+        return params.page(shown, page.has_more, lambda: (shown[-1].id, last[0].created_at))
 
     def get_appointment(self, call: Call) -> wire.One[Any]:
         account = call.require_principal().account

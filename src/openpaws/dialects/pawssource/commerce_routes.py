@@ -43,10 +43,8 @@ class Handlers:
         spec = params.product_search(call.query, ids)
         page = catalog.search_products(call.reader, spec)
         found = [mappers.product(p, ids) for p in page.products]
-        following = None
-        if page.has_more:
-            following = params.cursor(found[-1].id, page.products[-1].created_at)
-        return wire.Page(found, wire.Meta(following, page.has_more))
+        last = page.products[-1:]
+        return params.page(found, page.has_more, lambda: (found[-1].id, last[0].created_at))
 
     def get_product(self, call: Call) -> wire.One[wire.Product]:
         return wire.One(
@@ -109,10 +107,8 @@ class Handlers:
         account = call.require_principal().account
         page = orders.order_page(call.reader, account, query.status, query.limit, query.after)
         found = [mappers.order(o, ids) for o in page.orders]
-        following = None
-        if page.has_more:
-            following = params.cursor(found[-1].id, page.orders[-1].created_at)
-        return wire.Page(found, wire.Meta(following, page.has_more))
+        last = page.orders[-1:]
+        return params.page(found, page.has_more, lambda: (found[-1].id, last[0].created_at))
 
     def get_order(self, call: Call) -> wire.One[wire.Order]:
         found = orders.order(call.reader, call.require_principal().account, _order_id(call))

@@ -52,10 +52,8 @@ class Handlers:
         account = call.require_principal().account
         page = health.records(call.reader, account, _pet(call), kind, limit, after)
         shown = [mappers.medical_record(m, ids) for m in page.records]
-        following = None
-        if page.has_more:
-            following = params.cursor(shown[-1].id, page.records[-1].created_at)
-        return wire.Page(shown, wire.Meta(following, page.has_more))
+        last = page.records[-1:]
+        return params.page(shown, page.has_more, lambda: (shown[-1].id, last[0].created_at))
 
     def get_record(self, call: Call) -> wire.One[wire.MedicalRecord]:
         account = call.require_principal().account

@@ -7,19 +7,20 @@ import binascii
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 
 from openpaws.dialects import inputs
 from openpaws.dialects.inputs import Invalid
-from openpaws.dialects.pawssource import vocab
+from openpaws.dialects.pawssource import vocab, wire
 from openpaws.domain.commerce import ProductSearch
 from openpaws.domain.moments import parse_moment
 from openpaws.domain.public_ids import PublicIds
 from openpaws.domain.search import AccountAnimalFilters, KeysetCursor
 from openpaws.domain.vocab import DietaryPreference, OrderStatus, ProductCategory
 
+T = TypeVar("T")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_CURSOR = 512  # characters; ours are about a hundred
@@ -40,6 +41,13 @@ def cursor(public_id: str, created_at: datetime) -> str:
     stamp = created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     raw = _encode(_Cursor(public_id, stamp))
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def page(items: list[T], has_more: bool, last: Callable[[], tuple[str, datetime]]) -> wire.Page[T]:
+    """A list's page: its items and, when another page follows, the cursor of the last item
+    (``last`` gives its public id and creation time)."""
+    following = cursor(*last()) if has_more else None
+    return wire.Page(items, wire.Meta(following, has_more))
 
 
 def cursor_reader(ids: PublicIds, noun: str) -> Callable[[Any], KeysetCursor]:

@@ -61,11 +61,10 @@ class Handlers:
         page = animals.account_page(call.reader, account, query.filters, query.limit, query.after)
         today = _today()
         pets = [self.pets.pet(a, ids, today) for a in page.animals]
-        following = None
-        if page.has_more:
-            last = page.animals[-1]
-            following = params.cursor(ids.encode(mappers.PET, last.id), last.created_at)
-        return wire.Page(pets, wire.Meta(following, page.has_more))
+        last = page.animals[-1:]
+        return params.page(
+            pets, page.has_more, lambda: (ids.encode(mappers.PET, last[0].id), last[0].created_at)
+        )
 
     def get_pet(self, call: Call) -> wire.One[wire.Pet]:
         account = call.require_principal().account
