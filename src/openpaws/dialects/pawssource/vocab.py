@@ -125,6 +125,7 @@ FIELD_NAMES = {
     "name": "name",
     "medical_notes": "medical_notes",
     "status": "status",
+    "animal_id": "pet_id",
 }
 # The seed's issue word for each kind of problem the input reader finds.
 ISSUES = {
