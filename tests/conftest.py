@@ -21,6 +21,7 @@ from tests.support import setup
 from tests.support.api import ContractClient
 from tests.support.contract import Contract
 from tests.support.databases import PostgresDatabases, SqliteDatabases, postgres_unavailable_reason
+from tests.support.setup import TEST_SECRET_KEY
 
 SEED_ANIMALS = 2_500
 SEED_ORGANIZATIONS = 40
@@ -62,7 +63,9 @@ def seeded_db(databases: SqliteDatabases | PostgresDatabases) -> Iterator[Databa
 
 def make_client(db: Database, contract: Contract, **settings: Any) -> ContractClient:
     """A client of an app over ``db`` whose every answer is checked against ``contract``."""
-    client = TestClient(create_app(Settings(**settings), db))
+    # The webhook worker runs only where a test starts one.
+    chosen = {"worker": False, "secret_key": TEST_SECRET_KEY, **settings}
+    client = TestClient(create_app(Settings(**chosen), db))
     client.__enter__()
     return ContractClient(client, contract)
 

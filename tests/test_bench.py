@@ -130,7 +130,7 @@ def test_write_rows_are_taken_back_and_replayed_by_the_raw_loop(fresh_db: Databa
     anchor = setup.first_listing_organization(fresh_db)
     key_id, key = setup.create_key_with_id(fresh_db, anchor, "write", "bench")
     start = writes.mark(fresh_db, setup.key_row_id(fresh_db, key_id))
-    with TestClient(create_app(Settings(), fresh_db)) as client:
+    with TestClient(create_app(Settings(worker=False), fresh_db)) as client:
         for n in range(3):
             answer = client.post(
                 "/pawplacer/api/pets",

@@ -21,11 +21,19 @@ from openpaws.storage.database import Database
 from tests.support import hostile, setup
 from tests.support.contract import Contract
 from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.setup import TEST_SECRET_KEY
 
 DIALECTS = [dialect.name for dialect in registry.dialects()]
 ORIGIN = {"Origin": "https://x.example"}
 # The corpus fails authentication on purpose; the throttle must not answer for the routes.
-UNTHROTTLED = Settings(auth_failures_per_address=10**6, auth_failures_per_credential=10**6)
+# No webhook worker (the corpus checks what each request alone changes); one key seals the
+# secrets of endpoints the corpus creates, on either database.
+UNTHROTTLED = Settings(
+    auth_failures_per_address=10**6,
+    auth_failures_per_credential=10**6,
+    worker=False,
+    secret_key=TEST_SECRET_KEY,
+)
 
 
 def target_of(name: str) -> hostile.Target:

@@ -49,7 +49,7 @@ def serve(db: Database, **settings: Any) -> Served:
     raise_limits(db, code)
     org_id = setup.organization_id(db, code)
     pet = next(r for r in reference.all_animals(db) if r["organization_id"] == org_id)
-    client = TestClient(create_app(Settings(**settings), db))
+    client = TestClient(create_app(Settings(**{"worker": False, **settings}), db))
     client.__enter__()
     creds = setup.create_client(db, "protocol")
     return Served(db, client, setup.create_key(db, code, "write"), creds, pet["uuid"])

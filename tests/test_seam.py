@@ -168,7 +168,7 @@ def thin_hits(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, bool]]:
 
 
 def app_client(db: Database) -> TestClient[Any]:
-    return TestClient(create_app(Settings(), db))
+    return TestClient(create_app(Settings(worker=False), db))
 
 
 def exposed(response: httpx.Response) -> set[str]:

@@ -11,30 +11,40 @@ import json
 import os
 import socket
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 import typer
 import yaml
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from sqlalchemy.engine import make_url
 
-from openpaws import demo, schema
+from openpaws import cli_webhooks, demo, schema
+from openpaws.cli_support import (
+    account as _account,
+)
+from openpaws.cli_support import (
+    console,
+)
+from openpaws.cli_support import (
+    database as _database,
+)
+from openpaws.cli_support import (
+    errors_shown as _errors_shown,
+)
+from openpaws.cli_support import (
+    in_transaction as _in_transaction,
+)
 from openpaws.config import Settings
 from openpaws.dialects import registry
 from openpaws.domain.custom_fields import FieldSpec
-from openpaws.domain.errors import InvalidInput, OpenPawsError
+from openpaws.domain.errors import InvalidInput
 from openpaws.domain.statuses import StatusSpec
 from openpaws.domain.vocab import StatusClass
 from openpaws.platform import api_keys, oauth, quotas
-from openpaws.platform.api_keys import Account
-from openpaws.platform.principals import AccountKind
 from openpaws.postman import collection
-from openpaws.services import animal_changes, org_settings, organizations, people
+from openpaws.services import animal_changes, org_settings, organizations
 from openpaws.storage.database import Database, Transaction
 
 app = typer.Typer(help="OpenPaws: one pet-data store, four public APIs.", no_args_is_help=True)
@@ -52,35 +62,9 @@ pets = typer.Typer(help="An organization's animals.", no_args_is_help=True)
 orgs = typer.Typer(help="Organizations.", no_args_is_help=True)
 app.add_typer(orgs, name="orgs")
 app.add_typer(pets, name="pets")
-console = Console()
 
 DEFAULT_DEMO_ANIMALS = 1_000
 T = TypeVar("T")
-
-
-def _database() -> Database:
-    return Database(Settings().resolved_database_url)
-
-
-def _fail(error: OpenPawsError) -> None:
-    detail = "; ".join(f"{f.name}: {f.message}" for f in error.fields) or error.message
-    console.print(f"[red]{detail}")
-    raise typer.Exit(1)
-
-
-@contextmanager
-def _errors_shown() -> Iterator[None]:
-    """A command's domain errors as a red line and exit status 1."""
-    try:
-        yield
-    except OpenPawsError as error:
-        _fail(error)
-
-
-def _in_transaction(work: Callable[[Database, Transaction], T]) -> T:
-    """``work(db, tx)`` in one transaction of the configured database; errors shown."""
-    with _database() as db, _errors_shown(), db.transaction() as tx:
-        return work(db, tx)
 
 
 def _first(found: list[registry.Dialect], what: str) -> str:
@@ -219,16 +203,6 @@ def clients_create(
 
 
 ORG = typer.Option(..., "--org", help="Organization code (e.g. NJ333) or UUID.")
-
-
-def _account(tx: Transaction, org: str | None, person: str | None) -> Account:
-    reader = tx.reader
-    if (org is None) == (person is None):
-        raise InvalidInput.field("body", "account", "Give --org or --person")
-    if org is not None:
-        return Account(AccountKind.ORGANIZATION, organizations.organization_id(reader, org))
-    assert person is not None
-    return Account(AccountKind.PERSON, people.person_id(reader, person))
 
 
 def _key_dialect(dialect: str | None) -> registry.Dialect:
@@ -471,11 +445,17 @@ def serve(
     demo_data: bool = typer.Option(
         False, "--demo", help="Migrate, load demo data if empty, and print demo credentials."
     ),
+    worker: bool = typer.Option(
+        True, "--worker/--no-worker", help="Deliver webhooks in the server's processes."
+    ),
 ) -> None:
-    """Serve every API with granian."""
+    """Serve every API with granian (and deliver webhooks, unless --no-worker)."""
     from openpaws.server import run
 
+    if not worker:
+        os.environ["OPENPAWS_WORKER"] = "off"
     settings = Settings()
+    cli_webhooks.check_secret_key(settings)
     if (taken := _port_taken(host, port)) is not None:
         console.print(f"[red]Cannot listen on {host}:{port}: {taken}. Is another server there?")
         console.print("Stop it, or choose another port: openpaws serve --port N (make run PORT=N).")
@@ -530,6 +510,24 @@ def bench(
         say=console.print,
     )
 
+
+@app.command("bench-webhooks")
+def bench_webhooks(
+    workdir: str = typer.Option("bench-data", help="Where databases and logs are kept."),
+    results: str = typer.Option("docs/bench/webhooks.json", help="Where the figures go."),
+    page: str = typer.Option("docs/performance.md", help="The page the figures are written to."),
+    before: str = typer.Option("54dbe9f", help="The commit to compare POST /pets against."),
+) -> None:
+    """Measure webhook delivery (instant, slow and hanging receivers) and its cost to writes."""
+    from openpaws.bench import webhooks as bench_hooks
+
+    bench_hooks.check_tools()
+    bench_hooks.run(workdir=workdir, results=results, page=page, before=before, say=console.print)
+
+
+app.add_typer(cli_webhooks.webhooks, name="webhooks")
+app.command("worker")(cli_webhooks.worker)
+app.command("secret-key")(cli_webhooks.secret_key)
 
 for _dialect in registry.dialects():
     if _dialect.cli is not None:

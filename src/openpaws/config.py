@@ -55,6 +55,26 @@ class Settings:
             o.strip() for o in _env("CORS_ALLOW_ORIGINS", "*").split(",") if o.strip()
         )
     )
+    # The key that encrypts webhook signing secrets at rest (Fernet; several, comma-separated,
+    # to rotate: the first encrypts, any decrypts). Required with PostgreSQL; the embedded
+    # default keeps one in a file beside the SQLite database (platform/secret_keys.py).
+    secret_key: str = field(default_factory=lambda: _env("SECRET_KEY", ""))
+    # Whether `serve` runs the webhook worker in its own process(es) ("off" leaves delivery
+    # to `openpaws worker`).
+    worker: bool = field(default_factory=lambda: _env("WORKER", "on").lower() != "off")
+    # Webhook targets on private, loopback and link-local addresses (tests, on-premises
+    # receivers); metadata, multicast and unspecified addresses stay refused.
+    webhooks_allow_private: bool = field(
+        default_factory=lambda: _env("WEBHOOKS_ALLOW_PRIVATE", "0") == "1"
+    )
+    # How long one delivery attempt may take, all told (connect, send, answer).
+    webhooks_timeout_seconds: float = field(
+        default_factory=lambda: float(_env("WEBHOOKS_TIMEOUT_SECONDS", "15"))
+    )
+    # Delivered events and delivery logs are purged after this many days.
+    webhooks_retention_days: int = field(
+        default_factory=lambda: int(_env("WEBHOOKS_RETENTION_DAYS", "30"))
+    )
 
     # Each dialect's own settings, OPENPAWS_<DIALECT>_<NAME> (e.g. OPENPAWS_PETFINDER_PREFIX).
     dialect_values: dict[str, str] = field(default_factory=dict)

@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from litestar import Litestar, Request, Response, get
@@ -35,9 +36,14 @@ from openpaws.platform import upkeep
 from openpaws.platform.api_keys import Usage
 from openpaws.platform.attempts import AttemptLimits, Attempts
 from openpaws.platform.quotas import Quotas
+from openpaws.platform.secret_keys import secret_box
+from openpaws.platform.webhooks.worker import Worker, WorkerSettings
+from openpaws.storage import webhooks as webhook_store
 from openpaws.storage.database import Database
 
 SWITCH_INTERVAL_SECONDS = 0.0005
+# A webhook worker that has not beaten for this long is shown as not alive.
+WORKER_SILENT_AFTER = timedelta(seconds=30)
 logger = logging.getLogger("openpaws")
 
 
@@ -65,6 +71,22 @@ def mount(dialect: registry.Dialect, runtime: Runtime) -> tuple[Mounted, list[Ro
         return Reply(200, contract, media_type="application/yaml")
 
     return mounted, [*dialect.routes(mounted), Route("GET", "/openapi.yaml", openapi)]
+
+
+def webhook_worker(
+    settings: Settings, db: Database, threads: ThreadPoolExecutor | None = None
+) -> Worker:
+    """The webhook worker for these settings, with every dialect's webhook style."""
+    return Worker(
+        db,
+        secret_box(settings.secret_key, db.url),
+        registry.webhook_styles(),
+        WorkerSettings(
+            timeout_seconds=settings.webhooks_timeout_seconds,
+            allow_private=settings.webhooks_allow_private,
+        ),
+        threads=threads,
+    )
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> ASGIApp:
@@ -152,12 +174,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @get(["/readyz"], sync_to_thread=True)
     def readyz() -> Response[dict[str, Any]]:
-        """The process can serve: the database answers, and Redis too when configured."""
+        """The process can serve: the database answers, and Redis too when configured. The
+        body also lists the webhook workers' heartbeats (they do not change the status)."""
         checks = {"database": _answers("database", database.answers)}
         if settings.redis_url:
             checks["redis"] = _answers("redis", runtime.quotas.answers)
         ready = all(checks.values())
-        body = {"status": "ready" if ready else "unavailable", "checks": checks}
+        body: dict[str, Any] = {"status": "ready" if ready else "unavailable", "checks": checks}
+        if checks["database"]:
+            body["webhook_workers"] = _heartbeats(database)
         return Response(body, status_code=200 if ready else 503)
 
     @contextlib.asynccontextmanager
@@ -172,14 +197,27 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         # waits less on other threads' work.
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
         tidying = asyncio.create_task(_tidy_now_and_then(runtime))
+        stop_worker = asyncio.Event()
+        delivering = None
+        if settings.worker and registry.webhook_styles():
+            worker = webhook_worker(settings, database, runtime.threads)
+            delivering = asyncio.create_task(worker.run(stop_worker))
         try:
             yield
         finally:
+            stop_worker.set()
+            if delivering is not None:
+                try:
+                    await delivering
+                except Exception:
+                    logger.exception("the webhook worker stopped with an error")
             tidying.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await tidying
             try:
-                await _in_threads(runtime, upkeep.tidy, database, runtime.key_usage)
+                await _in_threads(
+                    runtime, upkeep.tidy, database, runtime.key_usage, _retention(settings)
+                )
             except Exception:
                 logger.exception("upkeep at shutdown failed")
             finally:
@@ -221,9 +259,36 @@ async def _tidy_now_and_then(runtime: Runtime) -> None:
     while True:
         await asyncio.sleep(upkeep.INTERVAL_SECONDS)
         try:
-            await _in_threads(runtime, upkeep.tidy, runtime.db, runtime.key_usage)
+            await _in_threads(
+                runtime, upkeep.tidy, runtime.db, runtime.key_usage, _retention(runtime.settings)
+            )
         except Exception:
             logger.exception("upkeep failed")
+
+
+def _retention(settings: Settings) -> timedelta:
+    return timedelta(days=settings.webhooks_retention_days)
+
+
+def _heartbeats(db: Database) -> list[dict[str, Any]]:
+    """Each webhook worker known, with how long ago it last beat."""
+    now = datetime.now(UTC)
+    try:
+        found = webhook_store.workers(db.reader())
+    except Exception:
+        logger.exception("reading webhook workers failed")
+        return []
+    return [
+        {
+            "name": name,
+            "started_at": started.isoformat(),
+            "last_heartbeat_seconds": round((now - beat).total_seconds(), 1),
+            "alive": now - beat < WORKER_SILENT_AFTER,
+            "delivered": delivered,
+            "failed_attempts": failed,
+        }
+        for name, started, beat, delivered, failed in found
+    ]
 
 
 def _answers(what: str, check: Any) -> bool:

@@ -51,6 +51,9 @@ def given(db: Database) -> Given:
     tag = setup.add_tag(
         db, owner, pet["id"], TagRequest("collar", f"HOSTILE-{uuid.uuid4().hex[:8]}")
     )
+    hook = setup.add_webhook_endpoint(db, owner, "https://hooks.example.com/hostile")
+    sent = setup.queue_webhook_test(db, owner, hook)
+    hook_id, delivery_id = ids.encode("we", hook), ids.encode("dlv", sent)
     create = {"name": "Buster", "species": "canine", "breed": "Beagle", "weight_kg": 12.5}
     address_id, card_id = ids.encode("addr", address), ids.encode("pm", card)
     new_order = {
@@ -85,6 +88,19 @@ def given(db: Database) -> Given:
                 "registered_at": "2026-01-01",
             },
             **booking_bodies(pet_id, f"vet_{vet.slug}", f"groomer_{groomer.slug}", day),
+            "POST /webhook_endpoints": {
+                "url": "https://hooks.example.com/new",
+                "enabled_events": ["pet.created", "order.shipped"],
+                "description": "Our receiver",
+            },
+            "PATCH /webhook_endpoints/{endpoint_id}": {
+                "description": "Renamed",
+                "status": "enabled",
+            },
+            "POST /webhook_endpoints/{endpoint_id}/enable": {},
+            "POST /webhook_endpoints/{endpoint_id}/rotate_secret": {},
+            "POST /webhook_endpoints/{endpoint_id}/test": {},
+            "POST /webhook_endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver": {},
         },
         path_params={
             "/pets/{pet_id}": {"pet_id": pet_id},
@@ -102,6 +118,17 @@ def given(db: Database) -> Given:
             "/orders/{order_id}": {"order_id": ids.encode("ord", order)},
             "/orders/{order_id}/cancel": {"order_id": ids.encode("ord", order)},
             "/orders/{order_id}/ship": {"order_id": ids.encode("ord", order)},
+            **{
+                f"/webhook_endpoints/{{endpoint_id}}{action}": {"endpoint_id": hook_id}
+                for action in ("", "/enable", "/rotate_secret", "/test", "/deliveries")
+            },
+            **{
+                f"/webhook_endpoints/{{endpoint_id}}/deliveries/{{delivery_id}}{action}": {
+                    "endpoint_id": hook_id,
+                    "delivery_id": delivery_id,
+                }
+                for action in ("", "/redeliver")
+            },
             "/vets/{provider_id}": {"provider_id": f"vet_{vet.slug}"},
             "/vets/{provider_id}/availability": {"provider_id": f"vet_{vet.slug}"},
             "/groomers/{provider_id}": {"provider_id": f"groomer_{groomer.slug}"},

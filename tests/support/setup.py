@@ -23,7 +23,9 @@ from openpaws.domain.health import RecordChange, TagRequest
 from openpaws.platform import api_keys, oauth, quotas
 from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import AccountKind
+from openpaws.platform.secret_keys import new_key, secret_box
 from openpaws.platform.secrets import hash_secret as _hash_secret
+from openpaws.platform.webhooks import endpoints as webhook_endpoints
 from openpaws.services import (
     account_records,
     animal_changes,
@@ -238,6 +240,36 @@ def add_record(db: Database, account: Account, animal_id: int, change: RecordCha
 def add_tag(db: Database, account: Account, animal_id: int, request: TagRequest) -> int:
     with db.transaction() as tx:
         return health.add_tag(tx, account, animal_id, request).id
+
+
+# One key seals webhook secrets in every test database (PostgreSQL has no key file beside it).
+TEST_SECRET_KEY = new_key()
+
+
+def add_webhook_endpoint(
+    db: Database, account: Account, url: str, *, allow_private: bool = False
+) -> int:
+    """A Paws Source endpoint of the account receiving pet.created; its row id."""
+    with db.transaction() as tx:
+        made = webhook_endpoints.create(
+            tx,
+            secret_box(TEST_SECRET_KEY, db.url),
+            dialect="pawssource",
+            style=registry.dialect("pawssource").webhooks,  # type: ignore[arg-type]
+            account=account,
+            url=url,
+            events=["pet.created"],
+            description=None,
+            allow_private=allow_private,
+            now=datetime.now(UTC),
+        )
+    return made.endpoint.id
+
+
+def queue_webhook_test(db: Database, account: Account, endpoint_id: int) -> int:
+    """A test event's delivery to the endpoint, queued; its row id."""
+    with db.transaction() as tx:
+        return webhook_endpoints.send_test(tx, account, endpoint_id, datetime.now(UTC)).id
 
 
 def providers(db: Database, role: str) -> list[Provider]:

@@ -308,12 +308,13 @@ def markdown(runs: list[Run], command: str, plots: list[Path], docs: Path) -> st
     return "\n".join([*lines, END, ""])
 
 
-def write(page: Path, section: str) -> None:
-    """Replace the generated section of ``page``, keeping the hand-written text around it."""
+def write(page: Path, section: str, start: str = START, end: str = END) -> None:
+    """Replace the generated section of ``page`` (from ``start`` to ``end``), keeping the
+    hand-written text around it."""
     text = page.read_text() if page.exists() else "# Performance\n\n"
-    if START in text and END in text:
-        head, _, rest = text.partition(START)
-        _, _, tail = rest.partition(END)
+    if start in text and end in text:
+        head, _, rest = text.partition(start)
+        _, _, tail = rest.partition(end)
         text = head + section.rstrip("\n") + tail
     else:
         text = text.rstrip("\n") + "\n\n" + section

@@ -31,6 +31,7 @@ from openpaws.platform.api_keys import Usage
 from openpaws.platform.attempts import Attempts
 from openpaws.platform.principals import CredentialKind, Principal, Scope
 from openpaws.platform.quotas import Meter, Quota, Quotas, RateLimited, Verdict
+from openpaws.platform.secret_keys import SecretBox, secret_box
 from openpaws.storage.database import Database, Reader
 
 if TYPE_CHECKING:
@@ -254,6 +255,14 @@ class Runtime:
     trusted_proxies: tuple[Network, ...]
     inline_reads: bool  # reads run on the event loop (SQLite without Redis)
     threads: ThreadPoolExecutor  # where everything else runs (OPENPAWS_DB_THREADS of them)
+    _secret_box: SecretBox | None = field(default=None, init=False)
+
+    def secret_box(self) -> SecretBox:
+        """What seals recoverable secrets (made on first use: ``serve`` checks it can be made
+        before it starts)."""
+        if self._secret_box is None:
+            self._secret_box = secret_box(self.settings.secret_key, self.db.url)
+        return self._secret_box
 
 
 @dataclass

@@ -23,6 +23,7 @@ from openpaws.domain.errors import InvalidInput
 from openpaws.platform.api_keys import Account
 from openpaws.platform.principals import Scope
 from openpaws.platform.quotas import Quota
+from openpaws.platform.webhooks.styles import WebhookStyle
 
 if TYPE_CHECKING:
     import typer
@@ -88,6 +89,8 @@ class Dialect:
     demo: Callable[[DemoContext], list[str]] | None = None
     # A version in the path with a header as the fallback, and retired versions.
     versioning: Versioning | None = None
+    # Webhooks: the events the dialect offers, its envelope and its signature header.
+    webhooks: WebhookStyle | None = None
 
     def quota(self, name: str) -> Quota:
         found = next((q for q in self.quotas if q.name == name), None)
@@ -147,6 +150,11 @@ def with_keys() -> list[Dialect]:
 
 def with_clients() -> list[Dialect]:
     return [d for d in dialects() if d.clients is not None]
+
+
+def webhook_styles() -> dict[str, WebhookStyle]:
+    """Each dialect that has webhooks, by name: what the worker renders and signs with."""
+    return {d.name: d.webhooks for d in dialects() if d.webhooks is not None}
 
 
 def with_quotas() -> list[Dialect]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import msgspec
 
@@ -25,6 +26,8 @@ class EventType(StrEnum):
     ORDER_SHIPPED = "order.shipped"
     APPOINTMENT_CONFIRMED = "appointment.confirmed"
     APPOINTMENT_COMPLETED = "appointment.completed"
+    # Sent by hand to one webhook endpoint, to check that it receives and verifies.
+    WEBHOOK_TEST = "webhook.test"
 
 
 class Event(msgspec.Struct, frozen=True, kw_only=True):
@@ -83,3 +86,43 @@ def appointment_event(kind: EventType, appointment: Appointment, at: datetime) -
         snapshot=appointment,
         occurred_at=at,
     )
+
+
+def topics(event: Event) -> tuple[str, ...]:
+    """What a webhook subscription may name to receive ``event``: its type, and for an
+    appointment also ``<type>/<service>`` (``appointment.completed/grooming``), so a dialect
+    can offer one kind of appointment's events under a name of their own."""
+    if isinstance(event.snapshot, Appointment):
+        return (event.type.value, f"{event.type.value}/{event.snapshot.service}")
+    return (event.type.value,)
+
+
+_SNAPSHOTS: dict[EventType, type[Any]] = {
+    EventType.ANIMAL_CREATED: AnimalDetails,
+    EventType.ANIMAL_UPDATED: AnimalDetails,
+    EventType.ANIMAL_DELETED: AnimalDetails,
+    EventType.PERSON_CREATED: Person,
+    EventType.ORDER_SHIPPED: Order,
+    EventType.APPOINTMENT_CONFIRMED: Appointment,
+    EventType.APPOINTMENT_COMPLETED: Appointment,
+}
+
+
+class StoredEvent(msgspec.Struct, frozen=True, kw_only=True):
+    """An event as the outbox keeps it: its snapshot as stored (JSON values)."""
+
+    id: int  # the outbox row
+    uuid: str
+    type: str
+    subject: str | None
+    payload: Any
+    created_at: datetime
+
+    def snapshot(self) -> Any:
+        """The committed record as its canonical struct (the payload as stored for events
+        without one, such as webhook.test)."""
+        kind = _SNAPSHOTS.get(EventType(self.type)) if self.type in _KNOWN else None
+        return self.payload if kind is None else msgspec.convert(self.payload, kind, strict=False)
+
+
+_KNOWN = frozenset(t.value for t in EventType)

@@ -313,6 +313,7 @@ outbox_events = Table(
     Column("created_at", Timestamp, nullable=False),
     Column("delivered_at", Timestamp),
     Index("ix_outbox_events_delivered_at_id", "delivered_at", "id"),
+    Index("ix_outbox_events_created_at", "created_at"),  # retention
 )
 
 oauth_clients = Table(
@@ -580,4 +581,90 @@ id_tags = Table(
     Column("created_at", Timestamp, nullable=False),
     UniqueConstraint("tag_type", "code"),
     Index("ix_id_tags_animal_id", "animal_id"),
+)
+
+# -- webhooks ---------------------------------------------------------------------------------
+
+# Where an account's events are posted. ``topics`` are the canonical names the endpoint
+# receives (domain/events.py ``topics``); ``event_names`` the dialect's own words for them, as
+# the account chose them. The signing secret is sealed (platform/secret_keys.py); after a
+# rotation the previous one still signs until ``previous_secret_until``.
+webhook_endpoints = Table(
+    "webhook_endpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("uuid", String(36), nullable=False, unique=True),
+    Column("dialect", String(32), nullable=False),
+    Column("organization_id", ForeignKey("organizations.id")),
+    Column("person_id", ForeignKey("persons.id")),
+    Column("url", String(2048), nullable=False),
+    Column("description", String(200)),
+    Column("topics", JSONText, nullable=False),
+    Column("event_names", JSONText, nullable=False),
+    Column("secret_sealed", Text, nullable=False),
+    Column("previous_secret_sealed", Text),
+    Column("previous_secret_until", Timestamp),
+    Column("status", String(16), nullable=False),  # enabled, disabled
+    Column("disabled_reason", String(300)),
+    Column("disabled_at", Timestamp),
+    Column("failing_since", Timestamp),  # the first failed attempt since the last success
+    Column("created_at", Timestamp, nullable=False),
+    Column("updated_at", Timestamp, nullable=False),
+    CheckConstraint("(organization_id IS NULL) <> (person_id IS NULL)", name="one_account"),
+    Index("ix_webhook_endpoints_organization_id", "organization_id"),
+    Index("ix_webhook_endpoints_person_id", "person_id"),
+)
+
+# One event for one endpoint, fixed when the event commits. A claim pushes ``next_attempt_at``
+# past the attempt's longest run and stamps ``claim``: a worker that dies mid-attempt leaves
+# the delivery due again when that time passes, and only the claimant records the outcome.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("endpoint_id", ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", ForeignKey("outbox_events.id"), nullable=False),
+    Column("status", String(16), nullable=False),  # pending, delivered, failed
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_attempt", Integer),  # none: retried to the schedule's end; else stop after it
+    Column("next_attempt_at", Timestamp),
+    Column("claim", String(32)),
+    Column("body", Text),  # as first sent: every attempt sends the same bytes
+    Column("event_name", String(64)),  # the dialect's name of the event, as sent
+    Column("last_status_code", Integer),
+    Column("last_error", String(300)),
+    Column("created_at", Timestamp, nullable=False),
+    Column("finished_at", Timestamp),
+    UniqueConstraint("endpoint_id", "event_id"),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_endpoint_id_id", "endpoint_id", "id"),
+    Index("ix_webhook_deliveries_event_id", "event_id"),
+)
+
+# Every attempt of every delivery, with what the receiver answered (capped).
+webhook_attempts = Table(
+    "webhook_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("started_at", Timestamp, nullable=False),
+    Column("status_code", Integer),
+    Column("latency_ms", Integer, nullable=False),
+    Column("error", String(300)),
+    Column("response_excerpt", Text),
+    Column("next_attempt_at", Timestamp),
+    Column("worker", String(100), nullable=False),
+    Index("ix_webhook_attempts_delivery_id_attempt", "delivery_id", "attempt"),
+)
+
+# Each running webhook worker's last sign of life (shown by /readyz).
+webhook_workers = Table(
+    "webhook_workers",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("started_at", Timestamp, nullable=False),
+    Column("heartbeat_at", Timestamp, nullable=False),
+    Column("delivered", Integer, nullable=False, server_default="0"),
+    Column("failed_attempts", Integer, nullable=False, server_default="0"),
 )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from openpaws import demo
 from openpaws.dialects import auth
-from openpaws.dialects.pawssource import problems, routes, vocab
+from openpaws.dialects.pawssource import problems, routes, vocab, webhooks
 from openpaws.dialects.registry import Cors, DemoContext, Dialect, KeyPolicy, register
 from openpaws.dialects.versions import Retired, Versioning
 from openpaws.domain.accounts import Account, AccountKind
@@ -132,6 +132,7 @@ DIALECT = register(
         quotas=QUOTAS,
         keys=KeyPolicy(prefix=KEY_PREFIX, scopes=_key_scopes, describe=describe, plans=vocab.PLANS),
         demo=_demo,
+        webhooks=webhooks.STYLE,
         versioning=Versioning(
             current="v2",
             header="Api-Version",

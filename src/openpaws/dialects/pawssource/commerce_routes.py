@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from openpaws.dialects.pawssource import bodies, commerce_bodies, mappers, params, wire
+from openpaws.dialects.pawssource import bodies, commerce_bodies, mappers, params, paths, wire
 from openpaws.dialects.pipeline import Call, Route
 from openpaws.domain.commerce import AddressChange, OrderRequest, PaymentMethodChange, Shipment
-from openpaws.domain.errors import NotFound
-from openpaws.domain.public_ids import PublicIds
 from openpaws.platform.principals import Scope
 from openpaws.services import account_records, catalog, identifiers, orders
 from openpaws.storage.database import Transaction
@@ -17,29 +15,18 @@ from openpaws.storage.database import Transaction
 QUOTA = "requests"
 
 
-def _ids(call: Call) -> PublicIds:
-    return identifiers.public_ids(call.reader)
-
-
-def _path_id(call: Call, name: str, noun: str, kind: str) -> int:
-    found = _ids(call).decode(noun, call.params[name])
-    if found is None:
-        raise NotFound("Not found", kind=kind)
-    return found
-
-
 def _product_id(call: Call) -> int:
-    return _path_id(call, "product_id", mappers.PRODUCT, "product")
+    return paths.path_id(call, "product_id", mappers.PRODUCT, "product")
 
 
 def _order_id(call: Call) -> int:
-    return _path_id(call, "order_id", mappers.ORDER, "order")
+    return paths.path_id(call, "order_id", mappers.ORDER, "order")
 
 
 class Handlers:
     # -- catalog --
     def list_products(self, call: Call) -> wire.Page[wire.Product]:
-        ids = _ids(call)
+        ids = paths.ids(call)
         spec = params.product_search(call.query, ids)
         page = catalog.search_products(call.reader, spec)
         found = [mappers.product(p, ids) for p in page.products]
@@ -48,16 +35,16 @@ class Handlers:
 
     def get_product(self, call: Call) -> wire.One[wire.Product]:
         return wire.One(
-            mappers.product(catalog.product(call.reader, _product_id(call)), _ids(call))
+            mappers.product(catalog.product(call.reader, _product_id(call)), paths.ids(call))
         )
 
     def product_inventory(self, call: Call) -> wire.One[wire.Inventory]:
         found = catalog.product(call.reader, _product_id(call))
-        return wire.One(mappers.inventory(found, _ids(call)))
+        return wire.One(mappers.inventory(found, paths.ids(call)))
 
     # -- shipping addresses --
     def list_addresses(self, call: Call) -> wire.Page[wire.ShippingAddress]:
-        ids = _ids(call)
+        ids = paths.ids(call)
         found = account_records.addresses(call.reader, call.require_principal().account)
         return wire.Page([mappers.shipping_address(a, ids) for a in found], wire.Meta(None, False))
 
@@ -65,21 +52,21 @@ class Handlers:
         self, call: Call, tx: Transaction, change: AddressChange
     ) -> wire.One[wire.ShippingAddress]:
         found = account_records.add_address(tx, call.require_principal().account, change)
-        return wire.One(mappers.shipping_address(found, _ids(call)))
+        return wire.One(mappers.shipping_address(found, paths.ids(call)))
 
     def get_address(self, call: Call) -> wire.One[wire.ShippingAddress]:
-        record = _path_id(call, "address_id", mappers.ADDRESS, "shipping_address")
+        record = paths.path_id(call, "address_id", mappers.ADDRESS, "shipping_address")
         found = account_records.address(call.reader, call.require_principal().account, record)
-        return wire.One(mappers.shipping_address(found, _ids(call)))
+        return wire.One(mappers.shipping_address(found, paths.ids(call)))
 
     def delete_address(self, call: Call, tx: Transaction, _: None) -> wire.One[wire.Deleted]:
-        record = _path_id(call, "address_id", mappers.ADDRESS, "shipping_address")
+        record = paths.path_id(call, "address_id", mappers.ADDRESS, "shipping_address")
         account_records.delete_address(tx, call.require_principal().account, record)
         return wire.One(wire.Deleted(call.params["address_id"]))
 
     # -- payment methods --
     def list_payment_methods(self, call: Call) -> wire.Page[wire.PaymentMethod]:
-        ids = _ids(call)
+        ids = paths.ids(call)
         found = account_records.payment_methods(call.reader, call.require_principal().account)
         return wire.Page([mappers.payment_method(m, ids) for m in found], wire.Meta(None, False))
 
@@ -87,22 +74,22 @@ class Handlers:
         self, call: Call, tx: Transaction, change: PaymentMethodChange
     ) -> wire.One[wire.PaymentMethod]:
         found = account_records.add_payment_method(tx, call.require_principal().account, change)
-        return wire.One(mappers.payment_method(found, _ids(call)))
+        return wire.One(mappers.payment_method(found, paths.ids(call)))
 
     def get_payment_method(self, call: Call) -> wire.One[wire.PaymentMethod]:
-        record = _path_id(call, "payment_method_id", mappers.PAYMENT_METHOD, "payment_method")
+        record = paths.path_id(call, "payment_method_id", mappers.PAYMENT_METHOD, "payment_method")
         account = call.require_principal().account
         found = account_records.payment_method(call.reader, account, record)
-        return wire.One(mappers.payment_method(found, _ids(call)))
+        return wire.One(mappers.payment_method(found, paths.ids(call)))
 
     def delete_payment_method(self, call: Call, tx: Transaction, _: None) -> wire.One[wire.Deleted]:
-        record = _path_id(call, "payment_method_id", mappers.PAYMENT_METHOD, "payment_method")
+        record = paths.path_id(call, "payment_method_id", mappers.PAYMENT_METHOD, "payment_method")
         account_records.delete_payment_method(tx, call.require_principal().account, record)
         return wire.One(wire.Deleted(call.params["payment_method_id"]))
 
     # -- orders --
     def list_orders(self, call: Call) -> wire.Page[wire.Order]:
-        ids = _ids(call)
+        ids = paths.ids(call)
         query = params.order_query(call.query, ids)
         account = call.require_principal().account
         page = orders.order_page(call.reader, account, query.status, query.limit, query.after)
@@ -112,22 +99,22 @@ class Handlers:
 
     def get_order(self, call: Call) -> wire.One[wire.Order]:
         found = orders.order(call.reader, call.require_principal().account, _order_id(call))
-        return wire.One(mappers.order(found, _ids(call)))
+        return wire.One(mappers.order(found, paths.ids(call)))
 
     def place_order(
         self, call: Call, tx: Transaction, request: OrderRequest
     ) -> wire.One[wire.Order]:
         found = orders.place_order(tx, call.require_principal().account, request)
-        return wire.One(mappers.order(found, _ids(call)))
+        return wire.One(mappers.order(found, paths.ids(call)))
 
     def cancel_order(self, call: Call, tx: Transaction, _: None) -> wire.One[wire.Order]:
         found = orders.cancel_order(tx, call.require_principal().account, _order_id(call))
-        return wire.One(mappers.order(found, _ids(call)))
+        return wire.One(mappers.order(found, paths.ids(call)))
 
     def ship_order(self, call: Call, tx: Transaction, shipment: Shipment) -> wire.One[wire.Order]:
         account = call.require_principal().account
         found = orders.ship_order(tx, account, _order_id(call), shipment)
-        return wire.One(mappers.order(found, _ids(call)))
+        return wire.One(mappers.order(found, paths.ids(call)))
 
 
 def _address(call: Call) -> AddressChange:

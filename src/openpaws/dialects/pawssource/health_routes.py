@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpaws.dialects import inputs
-from openpaws.dialects.pawssource import bodies, health_bodies, mappers, params, vocab, wire
+from openpaws.dialects.pawssource import bodies, health_bodies, mappers, params, paths, vocab, wire
 from openpaws.dialects.pipeline import Call, Route
-from openpaws.domain.errors import NotFound
 from openpaws.domain.health import RecordChange, TagRequest
-from openpaws.domain.public_ids import PublicIds
 from openpaws.platform.principals import Scope
-from openpaws.services import health, identifiers
+from openpaws.services import health
 from openpaws.storage.database import Transaction
 
 QUOTA = "requests"
@@ -22,28 +20,17 @@ TAGS = "/pets/{pet_id}/tags"
 TAG = f"{TAGS}/{{tag_id}}"
 
 
-def _ids(call: Call) -> PublicIds:
-    return identifiers.public_ids(call.reader)
-
-
-def _decoded(call: Call, name: str, noun: str, kind: str) -> int:
-    found = _ids(call).decode(noun, call.params[name])
-    if found is None:
-        raise NotFound("Not found", kind=kind)
-    return found
-
-
 def _pet(call: Call) -> int:
-    return _decoded(call, "pet_id", mappers.PET, "animal")
+    return paths.path_id(call, "pet_id", mappers.PET, "animal")
 
 
 def _record(call: Call) -> int:
-    return _decoded(call, "record_id", mappers.RECORD, "medical_record")
+    return paths.path_id(call, "record_id", mappers.RECORD, "medical_record")
 
 
 class Handlers:
     def list_records(self, call: Call) -> wire.Page[wire.MedicalRecord]:
-        ids = _ids(call)
+        ids = paths.ids(call)
         r = inputs.Reader(call.query, "query", vocab.MESSAGES)
         kind = r.get("record_type", inputs.word_in(health_bodies.KINDS, "record type"), None)
         limit = r.get("limit", inputs.integer(1, params.MAX_LIMIT), params.DEFAULT_LIMIT)
@@ -58,36 +45,36 @@ class Handlers:
     def get_record(self, call: Call) -> wire.One[wire.MedicalRecord]:
         account = call.require_principal().account
         found = health.record(call.reader, account, _pet(call), _record(call))
-        return wire.One(mappers.medical_record(found, _ids(call)))
+        return wire.One(mappers.medical_record(found, paths.ids(call)))
 
     def add_record(
         self, call: Call, tx: Transaction, change: RecordChange
     ) -> wire.One[wire.MedicalRecord]:
         found = health.add_record(tx, call.require_principal().account, _pet(call), change)
-        return wire.One(mappers.medical_record(found, _ids(call)))
+        return wire.One(mappers.medical_record(found, paths.ids(call)))
 
     def change_record(
         self, call: Call, tx: Transaction, change: RecordChange
     ) -> wire.One[wire.MedicalRecord]:
         account = call.require_principal().account
         found = health.change_record(tx, account, _pet(call), _record(call), change)
-        return wire.One(mappers.medical_record(found, _ids(call)))
+        return wire.One(mappers.medical_record(found, paths.ids(call)))
 
     def delete_record(self, call: Call, tx: Transaction, _: None) -> wire.One[wire.Deleted]:
         health.delete_record(tx, call.require_principal().account, _pet(call), _record(call))
         return wire.One(wire.Deleted(call.params["record_id"]))
 
     def list_tags(self, call: Call) -> wire.Page[wire.Tag]:
-        ids, pet = _ids(call), call.params["pet_id"]
+        ids, pet = paths.ids(call), call.params["pet_id"]
         found = health.tags(call.reader, call.require_principal().account, _pet(call))
         return wire.Page([mappers.tag(t, pet, ids) for t in found], wire.Meta(None, False))
 
     def add_tag(self, call: Call, tx: Transaction, request: TagRequest) -> wire.One[wire.Tag]:
         found = health.add_tag(tx, call.require_principal().account, _pet(call), request)
-        return wire.One(mappers.tag(found, call.params["pet_id"], _ids(call)))
+        return wire.One(mappers.tag(found, call.params["pet_id"], paths.ids(call)))
 
     def remove_tag(self, call: Call, tx: Transaction, _: None) -> wire.One[wire.Deleted]:
-        tag = _decoded(call, "tag_id", mappers.TAG, "tag")
+        tag = paths.path_id(call, "tag_id", mappers.TAG, "tag")
         health.remove_tag(tx, call.require_principal().account, _pet(call), tag)
         return wire.One(wire.Deleted(call.params["tag_id"]))
 

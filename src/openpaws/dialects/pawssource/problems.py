@@ -46,6 +46,8 @@ NOUNS = {
     "provider": "Provider",
     "medical_record": "Medical record",
     "tag": "Tag",
+    "webhook_endpoint": "Webhook endpoint",
+    "webhook_delivery": "Webhook delivery",
 }
 
 

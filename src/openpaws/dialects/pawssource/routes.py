@@ -15,6 +15,7 @@ from openpaws.dialects.pawssource import (
     health_routes,
     mappers,
     params,
+    webhook_routes,
     wire,
 )
 from openpaws.dialects.pawssource.bodies import PetBody
@@ -133,4 +134,5 @@ def routes(mounted: Mounted) -> Sequence[Route]:
         *commerce_routes.routes(),
         *booking_routes.routes(),
         *health_routes.routes(),
+        *webhook_routes.routes(),
     )

@@ -227,3 +227,51 @@ class Tag(msgspec.Struct, gc=False):
     registered_at: str | None
     active: bool
     created_at: str
+
+
+class WebhookEndpoint(msgspec.Struct, gc=False, omit_defaults=True):
+    id: str
+    url: str
+    description: str | None
+    enabled_events: list[str]
+    status: str
+    disabled_reason: str | None
+    disabled_at: str | None
+    failing_since: str | None
+    created_at: str
+    updated_at: str
+    secret: str | None = None  # shown once: on creation and rotation
+
+
+class WebhookAttempt(msgspec.Struct, gc=False):
+    attempt: int
+    started_at: str
+    status_code: int | None
+    latency_ms: int
+    error: str | None
+    response_excerpt: str | None
+    next_attempt_at: str | None
+
+
+class WebhookDelivery(msgspec.Struct, gc=False):
+    id: str
+    webhook_endpoint_id: str
+    event_id: str
+    event_type: str | None
+    status: str
+    attempts: int
+    next_attempt_at: str | None
+    last_status_code: int | None
+    last_error: str | None
+    created_at: str
+    finished_at: str | None
+    attempt_log: list[WebhookAttempt]
+
+
+class Event(msgspec.Struct, gc=False):
+    """A webhook's body."""
+
+    id: str
+    type: str
+    created_at: str
+    data: Any
