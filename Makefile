@@ -8,7 +8,7 @@ BENCH_STAMP := $(VENV)/.bench-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint typecheck pytest clean bench bench-full bench-tools
+.PHONY: install run test lint typecheck pytest clean bench bench-full bench-tools bench-webhooks
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench: bench-tools
 # Full: adds 1,000,000 animals and PostgreSQL + Redis (under 60 minutes).
 bench-full: bench-tools
 	$(BIN)/openpaws bench --sizes 10000,100000,1000000 --backends sqlite,postgres
+
+# Webhook delivery (instant, slow and hanging receivers) and its cost to POST /pets (about 8 minutes).
+bench-webhooks: bench-tools
+	$(BIN)/openpaws bench-webhooks
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

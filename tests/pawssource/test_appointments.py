@@ -162,7 +162,7 @@ def test_the_clinic_confirms_a_slot_and_the_event_is_written(
         events = conn.execute(
             select(outbox_events).where(outbox_events.c.event_type == "appointment.confirmed")
         ).all()
-    assert len(events) == 1 and events[0].payload["status"] == "confirmed"
+    assert len(events) == 1 and events[0].payload["appointment"]["status"] == "confirmed"
     done = clinic.post(f"{path}/complete")
     assert done.status_code == 200 and done.json()["data"]["status"] == "completed"
 
@@ -274,8 +274,8 @@ def test_grooming_packages_add_ons_upgrades_and_the_report(
         event = conn.execute(
             select(outbox_events).where(outbox_events.c.event_type == "appointment.completed")
         ).one()
-    assert event.payload["report"]["summary"] == "Calm and clean."
-    assert event.payload["service"] == "grooming"
+    assert event.payload["appointment"]["report"]["summary"] == "Calm and clean."
+    assert event.payload["appointment"]["service"] == "grooming"
 
 
 def test_the_operator_sets_a_clinics_time_zone(fresh: Accounts) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.setup import TEST_SECRET_KEY
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -29,7 +31,13 @@ def running_server(
     command = [sys.executable, "-m", "openpaws", "serve", "--port", str(port), *args]
     process = subprocess.Popen(
         command,
-        env={**os.environ, "OPENPAWS_DATABASE_URL": database_url, **(env or {})},
+        env={
+            **os.environ,
+            "OPENPAWS_DATABASE_URL": database_url,
+            # Every instance over one PostgreSQL seals webhook secrets with the same key.
+            "OPENPAWS_SECRET_KEY": TEST_SECRET_KEY,
+            **(env or {}),
+        },
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

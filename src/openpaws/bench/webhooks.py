@@ -294,18 +294,26 @@ def _before_tree(workdir: Path, commit: str) -> Path | None:
     tree = workdir / f"before-{commit}"
     if tree.exists():
         return tree
+    here = Path(__file__).parent  # this checkout's repository
+    subprocess.run(["git", "worktree", "prune"], cwd=here, capture_output=True, check=False)
     done = subprocess.run(
         ["git", "worktree", "add", "--detach", str(tree.resolve()), commit],
         capture_output=True,
         text=True,
         check=False,
-        cwd=Path(__file__).parent,  # this checkout's repository
+        cwd=here,
     )
     return tree if done.returncode == 0 else None
 
 
 def _writes(
-    name: str, python: list[str], env: dict[str, str], code: str, workdir: Path, say: Say
+    name: str,
+    python: list[str],
+    env: dict[str, str],
+    code: str,
+    workdir: Path,
+    say: Say,
+    *serve: str,
 ) -> Writes:
     out = _cli(
         python,
@@ -325,7 +333,7 @@ def _writes(
     )
     token = re.search(r"key:\s+(\S+)", out)
     assert token is not None, out
-    argv = [*python, "-m", "openpaws", "serve", "--port", str(SERVER_PORT)]
+    argv = [*python, "-m", "openpaws", "serve", "--port", str(SERVER_PORT), *serve]
     script = workdir / "create_ps_pet.lua"
     script.write_text(CREATE_LUA)
     with Server(name, argv, env, SERVER_PORT, workdir / "server.log"):
@@ -374,6 +382,11 @@ def run(*, workdir: str, results: str, page: str, before: str, say: Say) -> Webh
         _endpoints(db, key, account, [])
         writes.append(_writes("no endpoint", here, env, code, work, say))
         _endpoints(db, key, account, fast)
+        writes.append(
+            _writes(
+                "3 endpoints, no worker (--no-worker)", here, env, code, work, say, "--no-worker"
+            )
+        )
         writes.append(_writes("3 endpoints, worker on", here, env, code, work, say))
     found = WebhookRun(
         measured_at=datetime.now(UTC).isoformat(timespec="seconds"),

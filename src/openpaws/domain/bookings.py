@@ -118,6 +118,14 @@ class Appointment(msgspec.Struct, frozen=True, gc=False):
     add_ons: list[AddOn] = []
 
 
+class BookedWith(msgspec.Struct, frozen=True, gc=False):
+    """An appointment with its provider, both as they were when an event about it happened
+    (the event's snapshot)."""
+
+    appointment: Appointment
+    provider: Provider
+
+
 class BookingRequest(msgspec.Struct, frozen=True):
     service: str
     animal_id: int

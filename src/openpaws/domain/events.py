@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from openpaws.domain.bookings import Appointment
+from openpaws.domain.bookings import Appointment, BookedWith, Provider
 from openpaws.domain.commerce import Order
 from openpaws.domain.entities import AnimalDetails, Person
 
@@ -35,8 +35,17 @@ class Event(msgspec.Struct, frozen=True, kw_only=True):
     subject: str  # the UUID of the record it is about
     organization_id: int | None  # the organization account it belongs to, if any
     person_id: int | None  # the person account it belongs to, if any
-    snapshot: AnimalDetails | Person | Order | Appointment
+    snapshot: AnimalDetails | Person | Order | BookedWith
     occurred_at: datetime
+    # The organization that provides or sells what the event is about (a clinic, groomer or
+    # shop), when it is not ``organization_id``: the event is its too.
+    provider_organization_id: int | None = None
+
+    @property
+    def organization_ids(self) -> tuple[int, ...]:
+        """Every organization account the event belongs to."""
+        found = (self.organization_id, self.provider_organization_id)
+        return tuple(dict.fromkeys(o for o in found if o is not None))
 
 
 def animal_event(kind: EventType, details: AnimalDetails, at: datetime) -> Event:
@@ -63,8 +72,8 @@ def person_event(kind: EventType, person: Person, at: datetime) -> Event:
 
 
 def order_event(kind: EventType, order: Order, at: datetime) -> Event:
-    """An order's event belongs to its buyer's account; the shop sells it (its
-    ``organization_id`` when the buyer is a person)."""
+    """An order's event belongs to its buyer's account and to the shop that sells it (the
+    shop is its ``organization_id`` when the buyer is a person)."""
     return Event(
         type=kind,
         subject=order.uuid,
@@ -72,19 +81,24 @@ def order_event(kind: EventType, order: Order, at: datetime) -> Event:
         person_id=order.person_id,
         snapshot=order,
         occurred_at=at,
+        provider_organization_id=order.shop_organization_id,
     )
 
 
-def appointment_event(kind: EventType, appointment: Appointment, at: datetime) -> Event:
-    """An appointment's event belongs to whoever booked it; its provider is the organization
-    when a person booked it."""
+def appointment_event(
+    kind: EventType, appointment: Appointment, provider: Provider, at: datetime
+) -> Event:
+    """An appointment's event belongs to whoever booked it and to its provider's organization
+    (its ``organization_id`` when a person booked it); the snapshot keeps the provider as they
+    were then."""
     return Event(
         type=kind,
         subject=appointment.uuid,
         organization_id=appointment.organization_id or appointment.provider_organization_id,
         person_id=appointment.person_id,
-        snapshot=appointment,
+        snapshot=BookedWith(appointment, provider),
         occurred_at=at,
+        provider_organization_id=appointment.provider_organization_id,
     )
 
 
@@ -92,8 +106,9 @@ def topics(event: Event) -> tuple[str, ...]:
     """What a webhook subscription may name to receive ``event``: its type, and for an
     appointment also ``<type>/<service>`` (``appointment.completed/grooming``), so a dialect
     can offer one kind of appointment's events under a name of their own."""
-    if isinstance(event.snapshot, Appointment):
-        return (event.type.value, f"{event.type.value}/{event.snapshot.service}")
+    if isinstance(event.snapshot, BookedWith):
+        service = event.snapshot.appointment.service
+        return (event.type.value, f"{event.type.value}/{service}")
     return (event.type.value,)
 
 
@@ -103,8 +118,8 @@ _SNAPSHOTS: dict[EventType, type[Any]] = {
     EventType.ANIMAL_DELETED: AnimalDetails,
     EventType.PERSON_CREATED: Person,
     EventType.ORDER_SHIPPED: Order,
-    EventType.APPOINTMENT_CONFIRMED: Appointment,
-    EventType.APPOINTMENT_COMPLETED: Appointment,
+    EventType.APPOINTMENT_CONFIRMED: BookedWith,
+    EventType.APPOINTMENT_COMPLETED: BookedWith,
 }
 
 

@@ -323,7 +323,9 @@ def confirm(
         },
     )
     confirmed = _appointment(tx.reader, account, appointment_id, service)
-    outbox.add_event(tx, appointment_event(EventType.APPOINTMENT_CONFIRMED, confirmed, now))
+    outbox.add_event(
+        tx, appointment_event(EventType.APPOINTMENT_CONFIRMED, confirmed, provider_found, now)
+    )
     return confirmed
 
 
@@ -353,5 +355,9 @@ def complete(
         },
     )
     done = _appointment(tx.reader, account, appointment_id, service)
-    outbox.add_event(tx, appointment_event(EventType.APPOINTMENT_COMPLETED, done, now))
+    provider_found = bookings.provider_by_id(tx.reader, done.provider_person_id)
+    assert provider_found is not None
+    outbox.add_event(
+        tx, appointment_event(EventType.APPOINTMENT_COMPLETED, done, provider_found, now)
+    )
     return done

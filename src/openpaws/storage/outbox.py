@@ -18,7 +18,9 @@ from openpaws.storage.prepared import Prepared
 from openpaws.storage.tables import outbox_events
 
 _INSERT = Prepared(insert(outbox_events), by_columns=True)
-_INSERT_RETURNING_ID = insert(outbox_events).returning(outbox_events.c.id)
+_INSERT_RETURNING_ID = Prepared(
+    insert(outbox_events).returning(outbox_events.c.id), by_columns=True
+)
 
 
 def _row(
@@ -51,12 +53,12 @@ def add_event(tx: Transaction, event: Event) -> None:
         event.occurred_at,
     )
     receivers = webhooks.endpoints_for(
-        tx.reader, event.organization_id, event.person_id, topics(event)
+        tx.reader, event.organization_ids, event.person_id, topics(event)
     )
     if not receivers:
         _INSERT.execute(tx.conn, row).close()
         return
-    event_id = int(tx.conn.execute(_INSERT_RETURNING_ID, row).scalar_one())
+    event_id = _inserted_id(tx, row)
     webhooks.add_deliveries(tx, event_id, receivers, event.occurred_at)
 
 
@@ -72,5 +74,12 @@ def add_test_event(
         payload,
         now,
     )
-    event_id = int(tx.conn.execute(_INSERT_RETURNING_ID, row).scalar_one())
-    return webhooks.add_delivery(tx, event_id, endpoint.id, now)
+    return webhooks.add_delivery(tx, _inserted_id(tx, row), endpoint.id, now)
+
+
+def _inserted_id(tx: Transaction, row: dict[str, Any]) -> int:
+    cursor = _INSERT_RETURNING_ID.execute(tx.conn, row)
+    try:
+        return int(cursor.fetchone()[0])
+    finally:
+        cursor.close()

@@ -20,6 +20,7 @@ from openpaws.domain.webhooks import (
     EndpointStatus,
 )
 from openpaws.storage.database import Reader, Transaction
+from openpaws.storage.prepared import Prepared
 from openpaws.storage.sql import bind_list
 from openpaws.storage.tables import (
     outbox_events,
@@ -47,15 +48,17 @@ def _micros(value: datetime | None) -> int | None:
 
 
 def endpoints_for(
-    reader: Reader, organization_id: int | None, person_id: int | None, topics: Sequence[str]
+    reader: Reader, organization_ids: Sequence[int], person_id: int | None, topics: Sequence[str]
 ) -> list[int]:
-    """The enabled endpoints of the event's account(s) whose topics name one of ``topics``."""
-    if organization_id is None and person_id is None:
+    """The enabled endpoints of the event's accounts whose topics name one of ``topics``."""
+    if not organization_ids and person_id is None:
         return []
+    params: dict[str, Any] = {"person": person_id}
+    orgs = bind_list(params, "org", list(organization_ids)) if organization_ids else "(NULL)"
     rows = reader.all(
         "SELECT id, topics FROM webhook_endpoints WHERE status = 'enabled' "
-        "AND (organization_id = :org OR person_id = :person)",
-        {"org": organization_id, "person": person_id},
+        f"AND (organization_id IN {orgs} OR person_id = :person)",
+        params,
     )
     wanted = set(topics)
     return [int(row[0]) for row in rows if wanted.intersection(msgspec.json.decode(row[1]))]
@@ -73,12 +76,15 @@ def _new_delivery(event_id: int, endpoint_id: int, now: datetime) -> dict[str, A
     }
 
 
+_INSERT_DELIVERY = Prepared(insert(webhook_deliveries), by_columns=True)
+
+
 def add_deliveries(
     tx: Transaction, event_id: int, endpoint_ids: Sequence[int], now: datetime
 ) -> None:
-    tx.conn.execute(
-        insert(webhook_deliveries), [_new_delivery(event_id, e, now) for e in endpoint_ids]
-    )
+    """One delivery of the event to each endpoint (in the event's own transaction)."""
+    for endpoint_id in endpoint_ids:
+        _INSERT_DELIVERY.execute(tx.conn, _new_delivery(event_id, endpoint_id, now)).close()
 
 
 def add_delivery(tx: Transaction, event_id: int, endpoint_id: int, now: datetime) -> int:
@@ -580,9 +586,12 @@ def workers(reader: Reader) -> list[tuple[str, datetime, datetime, int, int]]:
 
 
 def queue(reader: Reader) -> tuple[int, datetime | None]:
-    """How many deliveries are pending, and when the oldest of them was made."""
+    """How many deliveries are pending to enabled endpoints, and when the oldest of them was
+    made (those waiting for a disabled endpoint are not counted)."""
     row = reader.one(
-        "SELECT COUNT(*), MIN(created_at) FROM webhook_deliveries WHERE status = 'pending'"
+        "SELECT COUNT(*), MIN(d.created_at) FROM webhook_deliveries d "
+        "JOIN webhook_endpoints e ON e.id = d.endpoint_id "
+        "WHERE d.status = 'pending' AND e.status = 'enabled'"
     )
     assert row is not None
     return int(row[0]), _moment(row[1])

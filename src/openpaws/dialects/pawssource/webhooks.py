@@ -9,14 +9,14 @@ from typing import Any
 import msgspec
 
 from openpaws.dialects.pawssource import mappers, wire
-from openpaws.domain.bookings import Appointment, CareService
+from openpaws.domain.bookings import BookedWith, CareService
 from openpaws.domain.entities import AnimalDetails
 from openpaws.domain.events import EventType, StoredEvent
 from openpaws.domain.public_ids import PublicIds
 from openpaws.domain.webhooks import Delivery, Endpoint
 from openpaws.platform.webhooks import signing
 from openpaws.platform.webhooks.styles import Rendered, WebhookStyle
-from openpaws.services import bookings, identifiers
+from openpaws.services import identifiers
 from openpaws.storage.database import Reader
 
 ENDPOINT, DELIVERY = "we", "dlv"
@@ -46,15 +46,15 @@ def message_id(event: StoredEvent) -> str:
     return "evt_" + event.uuid.replace("-", "")
 
 
-def _appointment(reader: Reader, kind: str, a: Appointment, ids: PublicIds) -> tuple[str, Any]:
-    provider = bookings.provider_of(reader, a)
+def _appointment(kind: str, booked: BookedWith, ids: PublicIds) -> tuple[str, Any]:
+    a, provider = booked.appointment, booked.provider
     if a.service == GROOMING:
         name = "grooming.completed" if kind == EventType.APPOINTMENT_COMPLETED else kind
         return name, mappers.grooming(a, provider, ids)
     return kind, mappers.appointment(a, provider, ids)
 
 
-def _shaped(reader: Reader, event: StoredEvent, ids: PublicIds) -> tuple[str, Any]:
+def _shaped(event: StoredEvent, ids: PublicIds) -> tuple[str, Any]:
     snapshot = event.snapshot()
     if event.type in PET_EVENTS:
         assert isinstance(snapshot, AnimalDetails)
@@ -62,7 +62,7 @@ def _shaped(reader: Reader, event: StoredEvent, ids: PublicIds) -> tuple[str, An
     if event.type == EventType.ORDER_SHIPPED:
         return "order.shipped", mappers.order(snapshot, ids)
     if event.type in (EventType.APPOINTMENT_CONFIRMED, EventType.APPOINTMENT_COMPLETED):
-        return _appointment(reader, event.type, snapshot, ids)
+        return _appointment(event.type, snapshot, ids)
     if event.type == EventType.WEBHOOK_TEST:
         return TEST_EVENT, {
             "webhook_endpoint_id": ids.encode(ENDPOINT, int(snapshot["endpoint_id"])),
@@ -73,7 +73,7 @@ def _shaped(reader: Reader, event: StoredEvent, ids: PublicIds) -> tuple[str, An
 
 def render(reader: Reader, event: StoredEvent) -> Rendered:
     ids = identifiers.public_ids(reader)
-    name, data = _shaped(reader, event, ids)
+    name, data = _shaped(event, ids)
     body = wire.Event(message_id(event), name, mappers.moment(event.created_at), data)
     return Rendered(name, msgspec.json.encode(body))
 

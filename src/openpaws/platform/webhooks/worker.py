@@ -128,12 +128,15 @@ class Worker:
         try:
             while not stop.is_set():
                 try:
-                    claimed = await self._claim_and_start()
+                    due = await self._in_thread(lambda: store.next_due(self.db.reader()))
+                    claimed = 0
+                    if due is not None and due <= self.clock():
+                        claimed = await self._claim_and_start()
                 except Exception:
                     logger.exception("webhook claim failed")
-                    claimed = 0
+                    due, claimed = None, 0
                 if claimed < self.settings.batch:
-                    await self._idle(stop)
+                    await self._idle(stop, due)
         finally:
             if self._tasks:
                 await asyncio.wait(set(self._tasks))
@@ -163,14 +166,16 @@ class Worker:
         if self._own_threads and isinstance(self._threads, ThreadPoolExecutor):
             self._threads.shutdown(wait=False)
 
-    async def _idle(self, stop: asyncio.Event) -> None:
-        """Wait for work: the poll interval, less when a delivery falls due sooner, or until a
-        slot frees when every slot is taken."""
+    async def _idle(self, stop: asyncio.Event, due: datetime | None) -> None:
+        """Wait for work: the poll interval, less when the next delivery falls due sooner, or
+        until a slot frees. (A delivery already due that the claim left is one this worker
+        cannot take now: its endpoint's slots are full, or the endpoint is disabled; it waits
+        for a freed slot or the next poll, so an idle worker never spins, and it claims (a
+        write) only when something is due.)"""
         wait = self.settings.poll_seconds
-        if len(self._tasks) < self.settings.max_in_flight:
-            due = await self._in_thread(lambda: store.next_due(self.db.reader()))
-            if due is not None:
-                wait = min(wait, max(0.0, (due - self.clock()).total_seconds()))
+        now = self.clock()
+        if due is not None and due > now:
+            wait = min(wait, (due - now).total_seconds())
         self._slot_freed.clear()
         waiters = [
             asyncio.ensure_future(stop.wait()),
