@@ -28,6 +28,7 @@ from openpaws.storage.webhooks import Outcome
 from tests.pawplacer.conftest import PP, pet_body, raise_limits
 from tests.pawplacer.conftest import client_for as pawplacer_client
 from tests.pawssource.conftest import PS, Accounts, owned_rows, public_id, row_id
+from tests.pawssource.test_orders import ADDRESS, CARD
 from tests.pawssource.webhook_support import add_endpoint, hook_client, new_pet, new_worker, verify
 from tests.support import reference, setup
 from tests.support.api import ContractClient
@@ -42,15 +43,6 @@ TRACKING = {
     "tracking_number": "1Z999AA10123456784",
     "tracking_url": "https://ups.example/1Z999AA10123456784",
 }
-ADDRESS = {
-    "name": "Ana Rivera",
-    "line1": "12 Main St",
-    "city": "Rochester",
-    "state": "NY",
-    "postal_code": "14604",
-    "country": "US",
-}
-CARD = {"brand": "visa", "last4": "4242", "exp_month": 12, "exp_year": 2030, "label": "Mine"}
 
 
 # -- fixtures and helpers -------------------------------------------------------------------
