@@ -57,7 +57,7 @@ def imports_in(text: str, module: str, is_package: bool) -> Iterator[tuple[int, 
     """(line, module) of every import in the source of ``module``: relative ones resolved, and
     those under ``if TYPE_CHECKING``, inside functions and ``importlib.import_module("...")``
     too."""
-    tree = ast.parse(text, module)
+    tree = _parsed(text, module)
     package = module.split(".") if is_package else module.split(".")[:-1]
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -75,6 +75,17 @@ def imports_in(text: str, module: str, is_package: bool) -> Iterator[tuple[int, 
                 yield node.lineno, base
         elif isinstance(node, ast.Call) and _imports_by_name(node):
             yield node.lineno, cast("ast.Constant", node.args[0]).value
+
+
+def _parsed(text: str, module: str) -> ast.Module:
+    """``ast.parse``, once more when CPython 3.11 raises "AST constructor recursion depth
+    mismatch": its AST builder keeps one recursion counter per interpreter, which a thread
+    compiling at the same moment (a test app's, in the background) disturbs (CPython
+    gh-106905); the source itself parses."""
+    try:
+        return ast.parse(text, module)
+    except SystemError:
+        return ast.parse(text, module)
 
 
 def _imports_by_name(call: ast.Call) -> bool:
